@@ -1,0 +1,109 @@
+"""Who may do what: the one place the portal decides access.
+
+Roles, in words:
+
+- **Visitor**: anyone, signed in or not. Reads everything public.
+- **Organisation member**: belongs to an organisation in the registry and acts
+  for it (comes with the registry).
+- **Commissioner**: a member of an organisation a site admin has allowed to
+  publish (comes with the registry).
+- **Evaluator**: an officer or service user representative who can be put on
+  a tender's evaluation panel.
+- **Councillor**: an elected member with the wards they represent.
+- **Scrutiny officer**: supports an overview and scrutiny committee.
+- **Site admin**: runs the portal, verifies organisations, manages users.
+
+Views never test roles directly: they ask ``has_permission`` and fetch objects
+through ``get_object_or_404_for`` so that an outsider gets 404 and learns
+nothing about whether an object exists.
+"""
+
+import enum
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(enum.Enum):
+    VISITOR = _("Visitor")
+    ORGANISATION_MEMBER = _("Organisation member")
+    COMMISSIONER = _("Commissioner")
+    EVALUATOR = _("Evaluator")
+    COUNCILLOR = _("Councillor")
+    SCRUTINY_OFFICER = _("Scrutiny officer")
+    SITE_ADMIN = _("Site admin")
+
+    @property
+    def label(self):
+        return self.value
+
+
+class Permission(enum.Enum):
+    ADMINISTER_SITE = "administer_site"
+    SCORE_BIDS = "score_bids"
+    SIGNPOST_OPPORTUNITIES = "signpost_opportunities"
+    MANAGE_SCRUTINY = "manage_scrutiny"
+
+
+# Which role grants each permission. Object-level rules (a commissioner's own
+# organisation, an evaluator's own panel) are added beside the objects.
+_GRANTED_BY = {
+    Permission.ADMINISTER_SITE: {Role.SITE_ADMIN},
+    Permission.SCORE_BIDS: {Role.EVALUATOR},
+    Permission.SIGNPOST_OPPORTUNITIES: {Role.COUNCILLOR},
+    Permission.MANAGE_SCRUTINY: {Role.SCRUTINY_OFFICER},
+}
+
+
+def roles_of(user):
+    """The set of roles a user holds; everyone is at least a visitor."""
+    roles = {Role.VISITOR}
+    if user is None or not user.is_authenticated or not user.is_active:
+        return roles
+    if user.is_superuser:
+        roles.add(Role.SITE_ADMIN)
+    if user.is_scrutiny_officer:
+        roles.add(Role.SCRUTINY_OFFICER)
+    if user.is_evaluator:
+        roles.add(Role.EVALUATOR)
+    if is_councillor(user):
+        roles.add(Role.COUNCILLOR)
+    return roles
+
+
+def held_roles(user):
+    """The roles a signed-in user holds beyond visitor, in a stable order."""
+    return [role for role in Role if role is not Role.VISITOR and role in roles_of(user)]
+
+
+def is_councillor(user):
+    """True when a councillor record is linked to this user account."""
+    try:
+        return user.councillor is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def has_permission(user, permission, *, obj=None):
+    """Whether ``user`` may exercise ``permission`` (on ``obj`` when given).
+
+    Inactive and anonymous users hold no permission. ``obj`` is accepted now
+    so call sites stay the same when object-level rules arrive.
+    """
+    if not isinstance(permission, Permission):
+        raise TypeError(f"Expected a Permission, got {permission!r}")
+    return bool(roles_of(user) & _GRANTED_BY[permission])
+
+
+def get_object_or_404_for(user, permission, queryset, **lookup):
+    """Fetch one object the user may act on, or raise 404 for anyone else.
+
+    A 404 rather than a 403 means an outsider cannot tell whether the object
+    exists at all.
+    """
+    obj = get_object_or_404(queryset, **lookup)
+    if not has_permission(user, permission, obj=obj):
+        raise Http404
+    return obj

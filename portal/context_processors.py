@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.authorization import Permission, has_permission
+
+
+def portal(request):
+    """Branding and the role-dependent navigation, for every template."""
+    return {
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "COUNCIL_BRAND_COLOUR": settings.COUNCIL_BRAND_COLOUR,
+        "COUNCIL_URL": settings.COUNCIL_URL,
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+        "PHASE": settings.PHASE,
+        "navigation": navigation_for(request),
+    }
+
+
+def navigation_for(request):
+    """Navigation entries for the current user; an entry appears with its pages."""
+    user = getattr(request, "user", None)
+    items = [(_("Home"), reverse("home"))]
+    if user is not None and user.is_authenticated:
+        items.append((_("Your account"), reverse("accounts:profile")))
+        if has_permission(user, Permission.ADMINISTER_SITE):
+            items.append((_("Site admin"), reverse("admin:index")))
+    else:
+        items.append((_("Sign in"), reverse("accounts:login")))
+        items.append((_("Create an account"), reverse("accounts:register")))
+    path = getattr(request, "path", "")
+    return [
+        {
+            "label": label,
+            "url": url,
+            "active": path == url or (url != "/" and path.startswith(url)),
+        }
+        for label, url in items
+    ]

@@ -1,0 +1,38 @@
+"""Demo data: a login for every role. Each app adds its own realistic data."""
+
+from accounts.actions import ensure_user, set_roles
+from organisations.actions import import_wards, link_councillor
+from organisations.models import Ward
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+# (email, full name, role in words)
+DEMO_USERS = [
+    ("admin@example.org", "Sam Okafor", "Site admin"),
+    ("councillor@example.org", "Priya Sandhu", "Councillor (Ladywood, Nechells)"),
+    ("scrutiny@example.org", "Helen Whitfield", "Scrutiny officer"),
+    ("evaluator@example.org", "Daniel Brooks", "Evaluator"),
+    (
+        "member@example.org",
+        "Aisha Rahman",
+        "Registered user (acts for an organisation once the registry is built)",
+    ),
+]
+
+
+def seed():
+    """Create the demo wards and users; running it twice changes nothing."""
+    import_wards()
+    users = {
+        email: ensure_user(email=email, full_name=name, password=DEMO_PASSWORD)
+        for email, name, _role in DEMO_USERS
+    }
+    set_roles(user=users["admin@example.org"], by=None, site_admin=True)
+    set_roles(user=users["scrutiny@example.org"], by=None, scrutiny_officer=True)
+    set_roles(user=users["evaluator@example.org"], by=None, evaluator=True)
+    link_councillor(
+        user=users["councillor@example.org"],
+        wards=list(Ward.objects.filter(name__in=["Ladywood", "Nechells"])),
+        party="Independent",
+    )
+    return users

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import health, views
+
+admin.site.site_header = admin.site.site_title = "Commissioning portal administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("accessibility/", views.page("pages/accessibility.html"), name="accessibility"),
+    path("privacy/", views.page("pages/privacy.html"), name="privacy"),
+    path("cookies/", views.page("pages/cookies.html"), name="cookies"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
