@@ -19,6 +19,7 @@ def gds_helper(button):
 class SignInForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": _("Enter your email address")},
     )
@@ -61,6 +62,7 @@ class RegistrationForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         help_text=_("We will send a link to this address to confirm it is yours."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
@@ -111,6 +113,7 @@ class RegistrationForm(forms.Form):
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": _("Enter your email address"),
@@ -139,6 +142,7 @@ class ProfileForm(forms.Form):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": _("Enter your email address"),
