@@ -98,6 +98,10 @@ def env_database(name, default):
         raise ImproperlyConfigured(f"{name} could not be read: {error}") from None
     if config["ENGINE"].endswith("sqlite3"):
         config["CONN_MAX_AGE"] = 0
+    else:
+        # Without it an unreachable server holds each request (and /health/)
+        # for the operating system's TCP time-out, minutes rather than seconds.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return config
 
 
@@ -129,7 +133,9 @@ def env_email_url(name):
         port = parts.port
     except ValueError:
         raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
-    query = parse_qs(parts.query)
+    timeout = parse_qs(parts.query).get("timeout", ["20"])[0]
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise ImproperlyConfigured(f"{name} timeout must be a number of seconds, not {timeout!r}.")
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname,
@@ -138,5 +144,5 @@ def env_email_url(name):
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
         "EMAIL_USE_SSL": parts.scheme == "smtps",
-        "EMAIL_TIMEOUT": int(query.get("timeout", ["20"])[0]),
+        "EMAIL_TIMEOUT": int(timeout),
     }

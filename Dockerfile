@@ -1,0 +1,35 @@
+# The portal's image: web (gunicorn), Celery worker and Celery beat all run it,
+# with different commands (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, so a change to the code alone does not reinstall them.
+# They are read from pyproject.toml with tomllib, as bin/_setup.sh does.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+RUN groupadd --system --gid 1000 portal \
+ && useradd --system --uid 1000 --gid portal --home-dir /app --no-create-home portal
+
+COPY . .
+
+# Hashed, compressed static files, served by WhiteNoise. Settings need a key
+# and hosts to load; these values are used for this step only.
+RUN DEBUG=false STATIC_MANIFEST=true ALLOWED_HOSTS=localhost \
+    SECRET_KEY=collectstatic-only-not-used-at-run-time-0123456789abcdefghij \
+    python manage.py collectstatic --noinput \
+ && mkdir -p /app/media /app/tmp/mail /var/lib/celery/beat \
+ && chown -R portal:portal /app/media /app/tmp /var/lib/celery
+
+USER portal
+
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

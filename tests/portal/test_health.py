@@ -1,0 +1,121 @@
+"""``/health/``: up when every service answers, 503 naming exactly what is down.
+
+The "down" cases run the portal in a new process whose DATABASE_URL or
+REDIS_URL points at a closed port, so each service is really unreachable.
+"""
+
+import json
+
+import pytest
+
+CLOSED_PORT = "127.0.0.1:1"
+
+# Runs in the new process: fetch a page and report status, body and time taken.
+FETCH = """
+import json, sys, time
+from django.test import Client
+started = time.monotonic()
+response = Client().get(sys.argv[1] if len(sys.argv) > 1 else {path!r})
+print(json.dumps({{
+    "status": response.status_code,
+    "body": response.content.decode(),
+    "seconds": time.monotonic() - started,
+}}))
+"""
+
+
+def fetch(run_portal, path, **env):
+    process = run_portal(FETCH.format(path=path), **env)
+    assert process.returncode == 0, process.stderr
+    return json.loads(process.stdout.splitlines()[-1])
+
+
+def test_health_is_up_on_the_embedded_default(run_portal):
+    result = fetch(run_portal, "/health/")
+
+    assert result["status"] == 200
+    assert json.loads(result["body"]) == {
+        "status": "up",
+        "down": [],
+        "checks": {"database": "up", "cache": "up"},
+    }
+
+
+def test_health_names_the_database_when_it_is_unreachable(run_portal):
+    result = fetch(run_portal, "/health/", DATABASE_URL=f"postgres://postgres@{CLOSED_PORT}/portal")
+
+    assert result["status"] == 503
+    assert json.loads(result["body"]) == {
+        "status": "down",
+        "down": ["database"],
+        "checks": {"database": "down", "cache": "up"},
+    }
+
+
+def test_health_names_cache_broker_and_worker_when_redis_is_unreachable(run_portal):
+    result = fetch(run_portal, "/health/", REDIS_URL=f"redis://{CLOSED_PORT}/0")
+
+    assert result["status"] == 503
+    body = json.loads(result["body"])
+    assert body["down"] == ["broker", "cache", "worker"]
+    assert body["checks"]["database"] == "up"
+    # The worker is reported down without waiting on a broker that is gone.
+    assert result["seconds"] < 3
+
+
+def test_health_names_everything_when_nothing_is_reachable(run_portal):
+    result = fetch(
+        run_portal,
+        "/health/",
+        DATABASE_URL=f"postgres://postgres@{CLOSED_PORT}/portal",
+        REDIS_URL=f"redis://{CLOSED_PORT}/0",
+    )
+
+    assert result["status"] == 503
+    assert json.loads(result["body"])["down"] == ["broker", "cache", "database", "worker"]
+    assert result["seconds"] < 3
+
+
+def test_pages_are_still_served_when_redis_is_unreachable(run_portal):
+    result = fetch(run_portal, "/", REDIS_URL=f"redis://{CLOSED_PORT}/0")
+
+    assert result["status"] == 200
+    assert "Skip to main content" in result["body"]
+
+
+@pytest.mark.redis
+def test_health_names_the_worker_when_none_is_running(run_portal, settings):
+    result = fetch(run_portal, "/health/", REDIS_URL=settings.REDIS_URL)
+
+    assert result["status"] == 503
+    assert json.loads(result["body"])["checks"] == {
+        "database": "up",
+        "cache": "up",
+        "broker": "up",
+        "worker": "down",
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.worker
+def test_health_is_up_with_redis_and_a_running_worker(client, celery_worker):
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "up",
+        "down": [],
+        "checks": {"database": "up", "cache": "up", "broker": "up", "worker": "up"},
+    }
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_health_answers_plain_http_when_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/").status_code == 301
+    response = client.get("/health/")
+    assert response.status_code in {200, 503}  # whether a worker runs is not the point
+    assert response.json()["checks"]["database"] == "up"
