@@ -3,14 +3,15 @@ from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
 def gds_helper(button):
     """A GOV.UK form helper with one submit button."""
     helper = FormHelper()
+    # The server validates and reports in a GOV.UK error summary; browsers' own
+    # validation bubbles would stop the form first and are not accessible.
+    helper.attrs = {"novalidate": ""}
     helper.label_size = Size.SMALL
     helper.add_input(Submit("submit", button))
     return helper
@@ -44,11 +45,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         super().confirm_login_allowed(user)
         if not user.has_confirmed_email:
             raise forms.ValidationError(
-                format_html(
-                    'Confirm your email address before you sign in. <a href="{}">'
-                    "Send the confirmation link again</a>.",
-                    reverse("accounts:resend_confirmation"),
-                ),
+                _("Confirm your email address before you sign in, using the link we emailed you"),
                 code="unconfirmed",
             )
 

@@ -37,7 +37,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_name": settings.SERVICE_NAME}
+    extra_email_context = {
+        "site_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+    }
     extra_context = {
         "heading": _("Reset your password"),
         "lead": _(

@@ -31,6 +31,7 @@ def test_a_visitor_registers_confirms_and_signs_in(visitor, django_capture_on_co
         "/accounts/login/", {"username": "grace@example.org", "password": REGISTRATION["password"]}
     )
     assert "Confirm your email address before you sign in" in response.text
+    assert 'href="/accounts/confirm-again/"' in response.text
 
     response = visitor.get(link_in(mail.outbox[0]), follow=True)
     assert "Your email address is confirmed" in response.text
@@ -137,6 +138,7 @@ def test_password_reset_by_emailed_link(visitor):
     response = visitor.post("/accounts/password/reset/", {"email": user.email.upper()})
     assert response["Location"] == "/accounts/password/reset/sent/"
     [message] = mail.outbox
+    assert "Birmingham City Council" in message.body
     response = visitor.get(link_in(message), follow=True)
     assert "Choose a new password" in response.text
     response = visitor.post(
