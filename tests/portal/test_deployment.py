@@ -158,11 +158,6 @@ def test_image_build_context_leaves_out_secrets_and_local_state():
         assert path in ignored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/dist/portal.css refers to /static/images/govuk-crest.svg, which is "
-    "not in static/, so collectstatic with STATIC_MANIFEST=true (the Docker build) fails",
-)
 def test_static_files_collect_with_hashed_names(run_portal, tmp_path):
     process = run_portal(
         "from django.core.management import call_command\n"
