@@ -1,12 +1,4 @@
-"""Fixtures for tests that need real services: PostgreSQL, Redis, a Celery worker.
-
-Tests that need a service are marked ``postgres``, ``redis`` or ``worker``. When
-``DATABASE_URL`` or ``REDIS_URL`` does not point at the service they are skipped
-with the reason, except under ``CI=true``, where a missing service is an error:
-CI must run every test. The hook and the Celery fixture below do not depend on
-this directory and can move to ``tests/conftest.py`` as they are; until then
-they apply to a run that collects ``tests/portal``.
-"""
+"""Fixtures for tests that need real services: subprocesses and a Celery worker."""
 
 import os
 import subprocess
@@ -22,39 +14,6 @@ from django.conf import settings
 from portal.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _uses_postgres():
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-
-def missing_service(marker):
-    """Why a test with ``marker`` cannot run in this environment, or None if it can."""
-    if marker in {"postgres", "worker"} and not _uses_postgres():
-        # A worker is another process: it cannot see pytest's in-memory SQLite.
-        return f"{marker}: DATABASE_URL does not point at PostgreSQL"
-    if marker in {"redis", "worker"} and not settings.REDIS_URL:
-        return f"{marker}: REDIS_URL is not set"
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    for marker in ("postgres", "redis", "worker"):
-        if item.get_closest_marker(marker) is None:
-            continue
-        reason = missing_service(marker)
-        if reason is None:
-            continue
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
-
-
-def pytest_configure(config):
-    # Tests run tasks in the test process, as the embedded default does, even
-    # when REDIS_URL is set; only a test with `celery_worker` sends them to Redis.
-    celery_app.conf.task_always_eager = True
 
 
 def portal_environment(**overrides):

@@ -119,3 +119,37 @@ def test_health_answers_plain_http_when_pages_redirect_to_https(client, settings
     response = client.get("/health/")
     assert response.status_code in {200, 503}  # whether a worker runs is not the point
     assert response.json()["checks"]["database"] == "up"
+
+
+# Runs in the new process: register through the form with the broker down.
+REGISTER = """
+import json
+from django.core import mail
+from django.test import Client
+response = Client().post("/accounts/register/", {
+    "full_name": "Grace Hopper", "email": "grace@example.org",
+    "password": "a-long-unusual-passphrase", "password_again": "a-long-unusual-passphrase",
+})
+from accounts.models import User
+print(json.dumps({
+    "status": response.status_code,
+    "users": list(User.objects.values_list("email", flat=True)),
+    "mail": [message.to for message in mail.outbox],
+}))
+"""
+
+
+def test_registering_still_works_and_sends_its_email_when_redis_is_unreachable(run_portal):
+    migrate = run_portal(
+        "from django.core.management import call_command\ncall_command('migrate', verbosity=0)"
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    code = "from django.test.utils import setup_test_environment\nsetup_test_environment()\n"
+    process = run_portal(code + REGISTER, REDIS_URL=f"redis://{CLOSED_PORT}/0")
+    assert process.returncode == 0, process.stderr
+    result = json.loads(process.stdout.splitlines()[-1])
+    assert result == {
+        "status": 302,
+        "users": ["grace@example.org"],
+        "mail": [["grace@example.org"]],
+    }
