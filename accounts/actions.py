@@ -1,5 +1,8 @@
 """Everything that writes to accounts. Views, commands and tests call these."""
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
@@ -126,3 +129,19 @@ def set_roles(*, user, by, site_admin=None, scrutiny_officer=None, evaluator=Non
     if changed:
         user.save(update_fields=changed)
     return user
+
+
+SIGN_IN_RECORDS_KEPT_FOR = timedelta(days=30)
+
+
+@transaction.atomic
+def delete_old_sign_in_records(*, now=None):
+    """Delete records of sign-in attempts older than 30 days; returns how many.
+
+    The privacy notice promises this. Safe to run any number of times.
+    """
+    cutoff = (now or timezone.now()) - SIGN_IN_RECORDS_KEPT_FOR
+    return sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )

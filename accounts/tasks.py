@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from accounts import emails
+from accounts import actions, emails
 
 
 @shared_task
@@ -18,3 +18,9 @@ def send_account_exists_email(user_id):
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         emails.send_account_exists(user)
+
+
+@shared_task
+def delete_old_sign_in_records():
+    """Keep sign-in attempt records for 30 days only."""
+    actions.delete_old_sign_in_records()

@@ -51,7 +51,6 @@ if not SITE_URL.startswith(("https://", "http://")):
 
 # The council whose portal this is. Branding only: no logic depends on it.
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Birmingham City Council")
-COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "BCC")
 COUNCIL_BRAND_COLOUR = env_colour("COUNCIL_BRAND_COLOUR", "#1d4f91")
 COUNCIL_URL = env_str("COUNCIL_URL", "https://www.birmingham.gov.uk/")
 SERVICE_NAME = env_str("SERVICE_NAME", "Commissioning portal")
@@ -203,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "delete-old-sign-in-records": {
+        "task": "accounts.tasks.delete_old_sign_in_records",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

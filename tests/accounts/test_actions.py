@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 import time_machine
+from axes.models import AccessAttempt, AccessFailureLog
 from django.core import mail
 from django.utils import timezone
 
@@ -128,3 +131,15 @@ def test_ensure_user_leaves_an_existing_account_alone():
     second.refresh_from_db()
     assert second.full_name == "A"
     assert second.check_password("one-password")
+
+
+def test_sign_in_records_are_kept_for_30_days(client):
+    user = UserFactory()
+    client.post("/accounts/login/", {"username": user.email, "password": "wrong"})
+    assert AccessAttempt.objects.count() == 1
+    assert actions.delete_old_sign_in_records(now=timezone.now() + timedelta(days=29)) == 0
+    assert AccessAttempt.objects.count() == 1
+    deleted = actions.delete_old_sign_in_records(now=timezone.now() + timedelta(days=31))
+    assert deleted >= 1
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
