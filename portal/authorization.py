@@ -45,15 +45,36 @@ class Permission(enum.Enum):
     SCORE_BIDS = "score_bids"
     SIGNPOST_OPPORTUNITIES = "signpost_opportunities"
     MANAGE_SCRUTINY = "manage_scrutiny"
+    # On an organisation (obj=organisation):
+    VIEW_ORGANISATION_PRIVATE = "view_organisation_private"  # members-only fields, documents
+    EDIT_ORGANISATION = "edit_organisation"  # profile, identifiers, contacts, documents
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
+    VIEW_ORGANISATION_AUDIT = "view_organisation_audit"
+    VERIFY_ORGANISATIONS = "verify_organisations"  # verify identifiers, allow publishing
 
 
-# Which role grants each permission. Object-level rules (a commissioner's own
-# organisation, an evaluator's own panel) are added beside the objects.
+# Which role grants each permission on its own, whatever the object.
 _GRANTED_BY = {
     Permission.ADMINISTER_SITE: {Role.SITE_ADMIN},
     Permission.SCORE_BIDS: {Role.EVALUATOR},
     Permission.SIGNPOST_OPPORTUNITIES: {Role.COUNCILLOR},
     Permission.MANAGE_SCRUTINY: {Role.SCRUTINY_OFFICER},
+    Permission.VERIFY_ORGANISATIONS: {Role.SITE_ADMIN},
+    Permission.VIEW_ORGANISATION_PRIVATE: {Role.SITE_ADMIN},
+    Permission.VIEW_ORGANISATION_AUDIT: {Role.SITE_ADMIN},
+    Permission.EDIT_ORGANISATION: set(),
+    Permission.MANAGE_MEMBERS: set(),
+}
+
+# What an organisation's own people may do to it, by their membership role.
+_GRANTED_TO_MEMBERS = {
+    "member": {Permission.VIEW_ORGANISATION_PRIVATE},
+    "admin": {
+        Permission.VIEW_ORGANISATION_PRIVATE,
+        Permission.EDIT_ORGANISATION,
+        Permission.MANAGE_MEMBERS,
+        Permission.VIEW_ORGANISATION_AUDIT,
+    },
 }
 
 
@@ -70,7 +91,32 @@ def roles_of(user):
         roles.add(Role.EVALUATOR)
     if is_councillor(user):
         roles.add(Role.COUNCILLOR)
+    memberships = _memberships(user)
+    if memberships:
+        roles.add(Role.ORGANISATION_MEMBER)
+    if any(can_publish for _role, can_publish in memberships.values()):
+        roles.add(Role.COMMISSIONER)
     return roles
+
+
+def _memberships(user):
+    """``{organisation id: (membership role, organisation may publish)}``, cached on the user."""
+    if not hasattr(user, "_portal_memberships"):
+        user._portal_memberships = {
+            organisation_id: (role, allowed_at is not None)
+            for organisation_id, role, allowed_at in user.memberships.values_list(
+                "organisation_id", "role", "organisation__publishing_allowed_at"
+            )
+        }
+    return user._portal_memberships
+
+
+def membership_role(user, organisation):
+    """``"admin"``, ``"member"`` or ``None`` for the user in ``organisation``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    role, _can_publish = _memberships(user).get(organisation.pk, (None, False))
+    return role
 
 
 def held_roles(user):
@@ -89,12 +135,17 @@ def is_councillor(user):
 def has_permission(user, permission, *, obj=None):
     """Whether ``user`` may exercise ``permission`` (on ``obj`` when given).
 
-    Inactive and anonymous users hold no permission. ``obj`` is accepted now
-    so call sites stay the same when object-level rules arrive.
+    Inactive and anonymous users hold no permission. With an organisation as
+    ``obj``, its members gain what their membership role allows.
     """
     if not isinstance(permission, Permission):
         raise TypeError(f"Expected a Permission, got {permission!r}")
-    return bool(roles_of(user) & _GRANTED_BY[permission])
+    if roles_of(user) & _GRANTED_BY[permission]:
+        return True
+    if obj is not None and obj._meta.label == "organisations.Organisation":
+        role = membership_role(user, obj)
+        return role is not None and permission in _GRANTED_TO_MEMBERS[role]
+    return False
 
 
 def get_object_or_404_for(user, permission, queryset, **lookup):

@@ -1,6 +1,7 @@
 """Demo data: a login for every role. Each app adds its own realistic data."""
 
 from accounts.actions import ensure_user, set_roles
+from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
 from organisations.models import Ward
 
@@ -13,11 +14,15 @@ DEMO_USERS = [
     ("scrutiny@example.org", "Helen Whitfield", "Scrutiny officer"),
     ("evaluator@example.org", "Daniel Brooks", "Evaluator"),
     (
-        "member@example.org",
-        "Aisha Rahman",
-        "Registered user (acts for an organisation once the registry is built)",
+        "commissioner@example.org",
+        "Joanne Pryce",
+        "Commissioner (Birmingham City Council – Adults and Social Care)",
     ),
+    ("member@example.org", "Aisha Rahman", "Organisation administrator (Ladywood Lunch Club)"),
 ]
+
+# Registers the demo organisations nobody else owns; cannot sign in.
+REGISTRY_DEMO_USER = ("registry-demo@example.org", "Demo registry")
 
 
 def seed():
@@ -34,5 +39,14 @@ def seed():
         user=users["councillor@example.org"],
         wards=list(Ward.objects.filter(name__in=["Ladywood", "Nechells"])),
         party="Independent",
+    )
+    email, name = REGISTRY_DEMO_USER
+    registry_demo.seed(
+        by=ensure_user(email=email, full_name=name, password=None),
+        site_admin=users["admin@example.org"],
+        owners={
+            "Ladywood Lunch Club": users["member@example.org"],
+            "Birmingham City Council – Adults and Social Care": users["commissioner@example.org"],
+        },
     )
     return users

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_filters",
     "portal",
     "accounts",
     "organisations",
@@ -133,6 +134,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Email confirmation and password reset links stop working after three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 ACCOUNT_CONFIRMATION_MAX_AGE = PASSWORD_RESET_TIMEOUT
+# Invitations to join an organisation work for seven days.
+INVITATION_MAX_AGE = 60 * 60 * 24 * 7
 
 # Login throttling: five failures for one email from one address lock that
 # pair out for fifteen minutes; the lockout page says when to try again.
@@ -202,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "send-document-expiry-reminders": {
+        "task": "organisations.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=8, minute=0),
     },
     "delete-old-sign-in-records": {
         "task": "accounts.tasks.delete_old_sign_in_records",

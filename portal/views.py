@@ -3,7 +3,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from organisations.queries import wards_represented_by
+from organisations.queries import memberships_of, wards_represented_by
+from organisations.views.manage import ACTING_FOR
 from portal.authorization import Role, held_roles
 
 
@@ -11,14 +12,22 @@ from portal.authorization import Role, held_roles
 def home(request):
     """The front page; a signed-in user also sees what each of their roles offers."""
     roles = held_roles(request.user)
+    memberships = memberships_of(request.user) if Role.ORGANISATION_MEMBER in roles else []
+    acting_for = request.session.get(ACTING_FOR)
     return render(
         request,
         "home.html",
         {
             "roles": roles,
-            "councillor_wards": wards_represented_by(request.user)
-            if Role.COUNCILLOR in roles
-            else [],
+            "councillor_wards": (
+                wards_represented_by(request.user) if Role.COUNCILLOR in roles else []
+            ),
+            "memberships": memberships,
+            "acting_for": next(
+                (m.organisation for m in memberships if m.organisation_id == acting_for),
+                memberships[0].organisation if memberships else None,
+            ),
+            "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
         },
     )
 

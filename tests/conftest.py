@@ -10,9 +10,11 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from organisations.models import MembershipRole
 from portal.celery import app as celery_app
-from tests.factories import PASSWORD, CouncillorFactory, UserFactory
+from tests.factories import PASSWORD, CouncillorFactory, MembershipFactory, UserFactory
 
 
 def _uses_postgres():
@@ -95,3 +97,27 @@ def councillor(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def organisation_admin(client):
+    """An administrator of their organisation (``client.organisation``)."""
+    membership = MembershipFactory(role=MembershipRole.ADMIN)
+    client.organisation = membership.organisation
+    return _client_for(client, membership.user)
+
+
+@pytest.fixture
+def other_member(client):
+    """A member of some other organisation."""
+    membership = MembershipFactory()
+    client.organisation = membership.organisation
+    return _client_for(client, membership.user)
+
+
+@pytest.fixture
+def commissioner(client):
+    """A member of an organisation allowed to publish opportunities."""
+    membership = MembershipFactory(organisation__publishing_allowed_at=timezone.now())
+    client.organisation = membership.organisation
+    return _client_for(client, membership.user)

@@ -2,7 +2,14 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from organisations.models import Councillor, Ward
+from organisations.models import (
+    Councillor,
+    LegalForm,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Ward,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -46,3 +53,22 @@ class CouncillorFactory(factory.django.DjangoModelFactory):
     def wards(obj, create, extracted, **kwargs):
         if create:
             obj.wards.set(extracted if extracted is not None else [WardFactory()])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Community Group {n}")
+    slug = factory.Sequence(lambda n: f"community-group-{n}")
+    legal_form = LegalForm.REGISTERED_CHARITY
+    description = "Runs lunch clubs and advice sessions."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.MEMBER

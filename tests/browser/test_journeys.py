@@ -70,7 +70,12 @@ ROLE_HOME_PAGES = {
     "councillor@example.org": ("Priya", "Councillor", "Your wards:"),
     "scrutiny@example.org": ("Helen", "Scrutiny officer", "overview and scrutiny committee"),
     "evaluator@example.org": ("Daniel", "Evaluator", "evaluation panel"),
-    "member@example.org": ("Aisha", None, "Your account is ready"),
+    "commissioner@example.org": ("Joanne", "Commissioner", "You commission services for"),
+    "member@example.org": (
+        "Aisha",
+        "Organisation member",
+        "You are acting for Ladywood Lunch Club",
+    ),
 }
 
 

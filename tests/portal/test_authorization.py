@@ -19,7 +19,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("make_user", "allowed"),
     [
-        (lambda: UserFactory(is_superuser=True), {Permission.ADMINISTER_SITE}),
+        (
+            lambda: UserFactory(is_superuser=True),
+            {
+                Permission.ADMINISTER_SITE,
+                Permission.VERIFY_ORGANISATIONS,
+                Permission.VIEW_ORGANISATION_PRIVATE,
+                Permission.VIEW_ORGANISATION_AUDIT,
+            },
+        ),
         (lambda: UserFactory(is_scrutiny_officer=True), {Permission.MANAGE_SCRUTINY}),
         (lambda: UserFactory(is_evaluator=True), {Permission.SCORE_BIDS}),
         (lambda: CouncillorFactory().user, {Permission.SIGNPOST_OPPORTUNITIES}),

@@ -2,7 +2,14 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from organisations.models import Councillor, Ward
+from organisations.models import (
+    Councillor,
+    LegalForm,
+    Membership,
+    Organisation,
+    SizeClass,
+    Ward,
+)
 from portal import demo
 from portal.authorization import Role, held_roles
 
@@ -14,6 +21,8 @@ def snapshot():
         list(User.objects.values_list("email", "password", "full_name", "is_superuser")),
         list(Ward.objects.values_list("gss_code", "name", "slug")),
         list(Councillor.objects.values_list("user__email", "wards__name")),
+        list(Organisation.objects.values_list("slug", "name", "publishing_allowed_at")),
+        list(Membership.objects.values_list("user__email", "organisation__slug", "role")),
     )
 
 
@@ -34,6 +43,16 @@ def test_seed_demo_loads_birminghams_69_wards():
     assert Ward.objects.get(gss_code="E05011151").name == "Ladywood"
 
 
+def test_seed_demo_fills_the_registry_with_every_legal_form_and_size():
+    demo.seed()
+    organisations = list(Organisation.objects.all())
+    assert len(organisations) >= 40
+    assert {o.legal_form for o in organisations} == set(LegalForm.values)
+    assert {o.size_class for o in organisations} >= set(SizeClass)
+    assert sum(o.open_to_partnering for o in organisations) >= 5
+    assert sum(o.can_publish for o in organisations) >= 3
+
+
 def test_every_demo_role_can_sign_in(client):
     users = demo.seed()
     expected = {
@@ -41,7 +60,8 @@ def test_every_demo_role_can_sign_in(client):
         "councillor@example.org": [Role.COUNCILLOR],
         "scrutiny@example.org": [Role.SCRUTINY_OFFICER],
         "evaluator@example.org": [Role.EVALUATOR],
-        "member@example.org": [],
+        "commissioner@example.org": [Role.ORGANISATION_MEMBER, Role.COMMISSIONER],
+        "member@example.org": [Role.ORGANISATION_MEMBER],
     }
     for email, roles in expected.items():
         assert held_roles(users[email]) == roles

@@ -1,0 +1,49 @@
+"""The emails the registry sends, rendered from plain-text templates."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.emails import absolute_url
+from organisations.tokens import invitation_token
+
+
+def send_invitation(invitation):
+    path = reverse("organisations:accept_invitation", args=[invitation_token(invitation)])
+    context = {
+        "invitation": invitation,
+        "accept_url": absolute_url(path),
+        "days": settings.INVITATION_MAX_AGE // (60 * 60 * 24),
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+    }
+    send_mail(
+        subject=f"Join {invitation.organisation.name} – {settings.SERVICE_NAME}",
+        message=render_to_string("organisations/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def send_expiry_reminder(document, *, days_left):
+    """Tell every member of the document's organisation that it is about to expire."""
+    organisation = document.organisation
+    recipients = list(organisation.memberships.values_list("user__email", flat=True))
+    if not recipients:
+        return
+    path = reverse("organisations:profile", args=[organisation.slug])
+    context = {
+        "document": document,
+        "organisation": organisation,
+        "days_left": days_left,
+        "profile_url": absolute_url(path),
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+    }
+    send_mail(
+        subject=f"{document.title} expires in {days_left} days – {settings.SERVICE_NAME}",
+        message=render_to_string("organisations/email/expiry_reminder.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )

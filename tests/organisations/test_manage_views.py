@@ -1,0 +1,160 @@
+import re
+
+import pytest
+from django.core import mail
+
+from organisations.models import AuditEvent, Membership, MembershipRole, Organisation
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION = {
+    "name": "Nechells Food Co-op",
+    "legal_form": "cooperative",
+    "description": "A community food co-operative.",
+    "postcode": "b7 5nt",
+    "phone": "0121 303 1111",
+    "mutuals_number": "31234r",
+}
+
+
+def test_a_signed_in_person_registers_an_organisation_and_becomes_its_administrator(member):
+    response = member.post("/organisations/register/", REGISTRATION)
+    organisation = Organisation.objects.get()
+    assert response["Location"] == f"/organisations/{organisation.slug}/"
+    assert organisation.postcode == "B7 5NT"
+    assert [i.org_id for i in organisation.identifiers.all()] == ["GB-MPR-31234R"]
+    assert organisation.memberships.get().user == member.user
+    assert member.session["acting_for_organisation"] == organisation.pk
+
+
+def test_registering_needs_an_account(visitor):
+    response = visitor.get("/organisations/register/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("charity_number", "12AB", "Charity Commission"),
+        ("company_number", "XX123456", "company number"),
+        ("scottish_charity_number", "012345", "start with SC"),
+        ("postcode", "B99 XYZ1", "Enter a real postcode"),
+        ("phone", "12345", "Enter a UK telephone number"),
+        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("name", "", "Enter the name of the organisation"),
+    ],
+)
+def test_bad_details_are_explained_beside_the_field_and_nothing_typed_is_lost(
+    member, field, value, message
+):
+    response = member.post("/organisations/register/", REGISTRATION | {field: value})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert f'href="#id_{field}"' in response.text
+    assert message in response.text
+    assert "A community food co-operative." in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_a_second_registration_of_a_registered_number_points_to_the_first(member, client):
+    first_admin = UserFactory()
+    client.force_login(first_admin)
+    client.post("/organisations/register/", REGISTRATION)
+    first = Organisation.objects.get()
+    client.force_login(member.user)
+    response = client.post(
+        "/organisations/register/", REGISTRATION | {"name": "Copy", "mutuals_number": "31234R"}
+    )
+    assert "already registered — ask its administrator to invite you" in response.text
+    assert f'href="/organisations/{first.slug}/"' in response.text
+    assert Organisation.objects.count() == 1
+
+
+def test_an_administrator_edits_the_profile_and_numbers(organisation_admin):
+    organisation = organisation_admin.organisation
+    response = organisation_admin.post(
+        f"/organisations/{organisation.slug}/edit/",
+        REGISTRATION | {"name": "Renamed", "mutuals_number": "", "charity_number": "1123456"},
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Renamed"
+    assert [i.org_id for i in organisation.identifiers.all()] == ["GB-CHC-1123456"]
+
+
+@pytest.mark.parametrize("persona", ["visitor", "other_member", "commissioner", "member"])
+def test_outsiders_get_404_when_editing_or_managing_someone_elses_organisation(
+    request, organisation_admin, persona
+):
+    slug = organisation_admin.organisation.slug
+    organisation_admin.logout()
+    client = request.getfixturevalue(persona)
+    for path in (f"/organisations/{slug}/edit/", f"/organisations/{slug}/members/"):
+        response = client.get(path)
+        expected = {302} if persona == "visitor" else {404}
+        assert response.status_code in expected, (persona, path)
+
+
+def test_a_plain_member_cannot_edit_their_organisation(client):
+    membership = MembershipFactory(role=MembershipRole.MEMBER)
+    client.force_login(membership.user)
+    response = client.get(f"/organisations/{membership.organisation.slug}/edit/")
+    assert response.status_code == 404
+
+
+def test_an_administrator_invites_a_colleague_who_accepts_by_the_emailed_link(
+    organisation_admin, client, django_capture_on_commit_callbacks
+):
+    organisation = organisation_admin.organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organisation_admin.post(
+            f"/organisations/{organisation.slug}/members/",
+            {"email": "colleague@example.org", "role": "member"},
+        )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    path = re.search(r"https?://[^/\s]+(/organisations/invitations/\S+)", message.body).group(1)
+
+    colleague = UserFactory(email="colleague@example.org")
+    client.force_login(colleague)
+    assert "Accept and join" in client.get(path).text
+    response = client.post(path)
+    assert response["Location"] == f"/organisations/{organisation.slug}/"
+    assert Membership.objects.filter(organisation=organisation, user=colleague).exists()
+    assert client.post(path).status_code == 400  # used once only
+
+
+def test_the_last_administrator_is_told_they_cannot_step_down(organisation_admin):
+    organisation = organisation_admin.organisation
+    membership = organisation.memberships.get()
+    response = organisation_admin.post(
+        f"/organisations/{organisation.slug}/members/{membership.pk}/role/",
+        {"role": "member"},
+        follow=True,
+    )
+    assert "needs at least one administrator" in response.text
+    membership.refresh_from_db()
+    assert membership.is_admin
+    response = organisation_admin.post(f"/organisations/{organisation.slug}/leave/", follow=True)
+    assert "You are the only administrator" in response.text
+
+
+def test_an_administrator_removes_a_member_and_it_is_audited(organisation_admin):
+    organisation = organisation_admin.organisation
+    other = MembershipFactory(organisation=organisation)
+    organisation_admin.post(f"/organisations/{organisation.slug}/members/{other.pk}/remove/")
+    assert not Membership.objects.filter(pk=other.pk).exists()
+    event = organisation.audit_events.get(action=AuditEvent.Action.MEMBER_REMOVED)
+    assert event.actor == organisation_admin.user
+
+
+def test_a_person_in_two_organisations_chooses_which_to_act_for(client):
+    first = MembershipFactory()
+    second = MembershipFactory(user=first.user)
+    client.force_login(first.user)
+    client.post(f"/organisations/{second.organisation.slug}/act-for/")
+    assert client.session["acting_for_organisation"] == second.organisation.pk
+    outsider = MembershipFactory()
+    assert client.post(f"/organisations/{outsider.organisation.slug}/act-for/").status_code == 404
