@@ -1,6 +1,22 @@
-from django.contrib import admin
+"""The registry in the admin site: where site admins verify and allow publishing.
 
-from organisations.models import Councillor, Ward
+Verification and publishing rights go through the registry's actions, so they
+are audited like every other change.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from organisations import actions
+from organisations.models import (
+    AuditEvent,
+    BeneficiaryGroup,
+    Councillor,
+    Identifier,
+    Organisation,
+    ServiceCategory,
+    Ward,
+)
 
 
 @admin.register(Ward)
@@ -16,3 +32,73 @@ class CouncillorAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "email"]
     filter_horizontal = ["wards"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(ServiceCategory, BeneficiaryGroup)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class IdentifierInline(admin.TabularInline):
+    model = Identifier
+    extra = 0
+    fields = ["scheme", "value", "verified_at", "verified_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AuditEventInline(admin.TabularInline):
+    model = AuditEvent
+    extra = 0
+    fields = ["at", "action", "actor", "detail"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "legal_form", "income_band", "publishing_allowed_at", "created_at"]
+    list_filter = ["legal_form", "income_band", "open_to_partnering"]
+    search_fields = ["name", "identifiers__value"]
+    fields = ["name", "slug", "legal_form", "description", "publishing_allowed_at"]
+    readonly_fields = ["publishing_allowed_at"]
+    inlines = [IdentifierInline, AuditEventInline]
+    actions = ["allow_publishing", "withdraw_publishing"]
+
+    @admin.action(description=_("Allow to publish opportunities (members become commissioners)"))
+    def allow_publishing(self, request, queryset):
+        for organisation in queryset:
+            actions.allow_publishing(organisation=organisation, by=request.user)
+        self.message_user(request, _("Publishing allowed."), messages.SUCCESS)
+
+    @admin.action(description=_("Withdraw permission to publish"))
+    def withdraw_publishing(self, request, queryset):
+        for organisation in queryset:
+            actions.allow_publishing(organisation=organisation, by=request.user, allowed=False)
+        self.message_user(request, _("Publishing withdrawn."), messages.SUCCESS)
+
+
+@admin.register(Identifier)
+class IdentifierAdmin(admin.ModelAdmin):
+    list_display = ["org_id", "organisation", "scheme", "verified_at"]
+    list_filter = ["scheme", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["value", "organisation__name"]
+    readonly_fields = ["organisation", "scheme", "value", "verified_at", "verified_by"]
+    actions = ["mark_verified"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Mark verified against the register"))
+    def mark_verified(self, request, queryset):
+        for identifier in queryset.select_related("organisation"):
+            actions.verify_identifier(identifier=identifier, by=request.user)
+        self.message_user(request, _("Marked verified."), messages.SUCCESS)

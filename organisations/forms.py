@@ -13,6 +13,7 @@ from organisations.models import (
     Document,
     DocumentKind,
     IncomeBand,
+    KeyContact,
     LegalForm,
     MembershipRole,
     Organisation,
@@ -384,3 +385,48 @@ class DocumentForm(forms.ModelForm):
         self.helper.attrs = {"novalidate": ""}
         self.helper.label_size = Size.SMALL
         self.helper.add_input(Submit("submit", _("Upload document")))
+
+
+class KeyContactForm(forms.ModelForm):
+    """One named contact, shown to everyone or only to the organisation's members."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter an email address in the correct format, like name@example.org")
+        },
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+
+    class Meta:
+        model = KeyContact
+        fields = ["name", "role", "email", "phone", "is_public"]
+        labels = {"is_public": _("Show this contact on the public profile")}
+        help_texts = {
+            "phone": _("Like 0121 303 1111"),
+            "is_public": _("Otherwise only your organisation's members will see it"),
+        }
+        error_messages = {
+            "name": {"required": _("Enter the contact's name")},
+            "role": {"required": _("Enter their role, like Chief executive")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("role", field_width=Fluid.TWO_THIRDS),
+            "email",
+            Field.text("phone", field_width=20),
+            Field.checkbox("is_public", small=True),
+            Submit("submit", _("Save contact")),
+        )
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone"))

@@ -30,7 +30,7 @@ def upload(request, slug):
         return redirect("organisations:profile", slug=organisation.slug)
     return render(
         request,
-        "organisations/document_form.html",
+        "organisations/form_for_organisation.html",
         {"form": form, "organisation": organisation, "heading": _("Upload a document")},
     )
 

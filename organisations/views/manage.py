@@ -213,3 +213,14 @@ def accept_invitation(request, token):
         )
         return redirect("organisations:profile", slug=membership.organisation.slug)
     return render(request, "organisations/accept_invitation.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def history(request, slug):
+    """The audit trail: identifiers, verification, members and publishing rights."""
+    organisation = _organisation_for(request, Permission.VIEW_ORGANISATION_AUDIT, slug)
+    events = organisation.audit_events.select_related("actor")[:500]
+    return render(
+        request, "organisations/history.html", {"organisation": organisation, "events": events}
+    )

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -86,3 +88,15 @@ def test_a_member_who_is_not_an_administrator_cannot_upload(client):
     response = upload(client, membership.organisation)
     assert response.status_code == 404
     assert not Document.objects.exists()
+
+
+def test_an_administrator_removes_a_document_and_its_file(organisation_admin):
+    organisation = organisation_admin.organisation
+    upload(organisation_admin, organisation)
+    document = Document.objects.get()
+    path = document.file.path
+    profile = organisation_admin.get(f"/organisations/{organisation.slug}/")
+    assert f"/documents/{document.pk}/remove/" in profile.text
+    organisation_admin.post(f"/organisations/{organisation.slug}/documents/{document.pk}/remove/")
+    assert not Document.objects.exists()
+    assert not os.path.exists(path)

@@ -158,3 +158,19 @@ def test_a_person_in_two_organisations_chooses_which_to_act_for(client):
     assert client.session["acting_for_organisation"] == second.organisation.pk
     outsider = MembershipFactory()
     assert client.post(f"/organisations/{outsider.organisation.slug}/act-for/").status_code == 404
+
+
+def test_administrators_and_site_admins_see_the_history_and_members_do_not(
+    organisation_admin, client
+):
+    organisation = organisation_admin.organisation
+    other = MembershipFactory(organisation=organisation)
+    organisation_admin.post(f"/organisations/{organisation.slug}/members/{other.pk}/remove/")
+    response = organisation_admin.get(f"/organisations/{organisation.slug}/history/")
+    assert "Member removed" in response.text
+    assert organisation_admin.user.full_name in response.text
+
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    assert client.get(f"/organisations/{organisation.slug}/history/").status_code == 404
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(f"/organisations/{organisation.slug}/history/").status_code == 200
