@@ -197,9 +197,11 @@ def act_for(request, slug):
     return redirect(next_url or "home")
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation(request, token):
+    if not request.user.is_authenticated:
+        # Say what to do rather than bounce: they may not have an account yet.
+        return render(request, "organisations/accept_invitation.html", {"token": token})
     if request.method == "POST":
         try:
             membership = actions.accept_invitation(token=token, user=request.user)

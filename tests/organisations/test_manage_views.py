@@ -174,3 +174,11 @@ def test_administrators_and_site_admins_see_the_history_and_members_do_not(
     assert client.get(f"/organisations/{organisation.slug}/history/").status_code == 404
     client.force_login(UserFactory(is_superuser=True))
     assert client.get(f"/organisations/{organisation.slug}/history/").status_code == 200
+
+
+def test_a_visitor_opening_an_invitation_is_told_how_to_accept_it(visitor):
+    response = visitor.get("/organisations/invitations/some-token/")
+    assert response.status_code == 200
+    assert 'href="/accounts/login/?next=/organisations/invitations/some-token/"' in response.text
+    assert "Create an account" in response.text
+    assert visitor.post("/organisations/invitations/some-token/").status_code == 200
