@@ -83,6 +83,7 @@ class OrganisationForm(forms.ModelForm):
         label=_("Website"),
         required=False,
         assume_scheme="https",
+        widget=forms.TextInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
         help_text=_("Like www.example.org.uk"),
         error_messages={"invalid": _("Enter a web address, like www.example.org.uk")},
     )
@@ -150,6 +151,8 @@ class OrganisationForm(forms.ModelForm):
             ),
             "living_wage_employer": _("We pay at least the real living wage"),
             "open_to_partnering": _("We are open to partnering on bids"),
+            "partnering_offer": _("What you bring to a partnership"),
+            "partnering_wanted": _("What you look for in partners"),
             "citywide": _("We work across the whole city"),
         }
         help_texts = {
@@ -163,7 +166,9 @@ class OrganisationForm(forms.ModelForm):
             "partnering_wanted": _("For example: a lead partner with a safeguarding lead"),
         }
         widgets = {
-            "charter_signatory_since": forms.DateInput(attrs={"type": "date"}),
+            "charter_signatory_since": forms.DateInput(format="%d/%m/%Y"),
+            "paid_staff": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "volunteers": forms.TextInput(attrs={"inputmode": "numeric"}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "partnering_offer": forms.Textarea(attrs={"rows": 3}),
@@ -175,7 +180,7 @@ class OrganisationForm(forms.ModelForm):
             "paid_staff": {"invalid": _("Enter the number of paid staff as a whole number")},
             "volunteers": {"invalid": _("Enter the number of volunteers as a whole number")},
             "charter_signatory_since": {
-                "invalid": _("Enter the date you signed the charter, like 2021-03-27")
+                "invalid": _("Enter the date you signed the charter, like 27/3/2021")
             },
         }
 
@@ -234,12 +239,12 @@ class OrganisationForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.checkboxes("service_categories", small=True),
-                Field.checkboxes("beneficiary_groups", small=True),
+                Field.checkboxes("service_categories", legend_size=Size.SMALL, small=True),
+                Field.checkboxes("beneficiary_groups", legend_size=Size.SMALL, small=True),
                 "communities_served",
                 "languages",
                 Field.checkboxes("citywide", small=True),
-                Field.checkboxes("wards_served", small=True),
+                Field.checkboxes("wards_served", legend_size=Size.SMALL, small=True),
                 legend=_("What you do and where"),
                 legend_size=Size.MEDIUM,
             ),
@@ -367,14 +372,17 @@ class DocumentForm(forms.ModelForm):
         labels = {"expires_on": _("Expiry date (if it has one)")}
         help_texts = {
             "file": _("PDF, Word, OpenDocument, PNG or JPEG, smaller than 10 MB"),
-            "expires_on": _("We will remind your members 30 days and 7 days before it expires"),
+            "expires_on": _(
+                "For example, 31/3/2027. We will remind your members 30 days and 7 days "
+                "before it expires"
+            ),
         }
-        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"expires_on": forms.DateInput(format="%d/%m/%Y")}
         error_messages = {
             "kind": {"required": _("Select the type of document")},
             "title": {"required": _("Enter a title for the document")},
             "file": {"required": _("Choose a file to upload")},
-            "expires_on": {"invalid": _("Enter the expiry date, like 2027-03-31")},
+            "expires_on": {"invalid": _("Enter the expiry date, like 31/3/2027")},
         }
 
     def __init__(self, *args, **kwargs):

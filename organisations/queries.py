@@ -1,5 +1,6 @@
 """Reads from the registry that are more than one line: directory search and profiles."""
 
+from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -11,11 +12,13 @@ from organisations.filters import OrganisationDirectoryFilter
 from organisations.models import (
     DocumentKind,
     Identifier,
+    Invitation,
     KeyContact,
     Membership,
     Organisation,
     Ward,
 )
+from organisations.tokens import read_invitation_token
 
 
 def wards_represented_by(user):
@@ -128,3 +131,15 @@ def memberships_of(user):
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def invitation_from_link(token):
+    """The invitation a link names, if the link is genuine and unexpired; else None.
+
+    For showing who is inviting; accepting goes through ``accept_invitation``.
+    """
+    try:
+        invitation_id = read_invitation_token(token)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    return Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()

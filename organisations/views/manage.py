@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from organisations import actions
 from organisations.forms import InvitationForm, OrganisationForm
 from organisations.models import Membership, MembershipRole, Organisation
+from organisations.queries import invitation_from_link
 from portal.authorization import Permission, get_object_or_404_for
 
 ACTING_FOR = "acting_for_organisation"
@@ -104,15 +105,15 @@ def members(request, slug):
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("organisations:members", slug=organisation.slug)
+    memberships = list(organisation.memberships.select_related("user").order_by("user__full_name"))
     return render(
         request,
         "organisations/members.html",
         {
             "organisation": organisation,
             "form": form,
-            "memberships": organisation.memberships.select_related("user").order_by(
-                "user__full_name"
-            ),
+            "memberships": memberships,
+            "admin_count": sum(m.is_admin for m in memberships),
             "pending": organisation.invitations.filter(
                 accepted_at__isnull=True, withdrawn_at__isnull=True
             ),
@@ -199,9 +200,10 @@ def act_for(request, slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation(request, token):
+    invitation = invitation_from_link(token)
     if not request.user.is_authenticated:
         # Say what to do rather than bounce: they may not have an account yet.
-        return render(request, "organisations/accept_invitation.html", {"token": token})
+        return render(request, "organisations/accept_invitation.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             membership = actions.accept_invitation(token=token, user=request.user)
@@ -214,7 +216,7 @@ def accept_invitation(request, token):
             request, _("You have joined %(name)s.") % {"name": membership.organisation}
         )
         return redirect("organisations:profile", slug=membership.organisation.slug)
-    return render(request, "organisations/accept_invitation.html", {"token": token})
+    return render(request, "organisations/accept_invitation.html", {"invitation": invitation})
 
 
 @login_required
