@@ -1,0 +1,74 @@
+"""Policies, certificates and accounts, and the reminders before they expire."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from organisations import emails
+from organisations.actions.common import require_admin
+from organisations.models import Document
+
+
+@transaction.atomic
+def add_document(*, organisation, kind, title, file, expires_on=None, by):
+    """Attach a policy, certificate or accounts to the organisation. Administrators only."""
+    require_admin(organisation, by)
+    return Document.objects.create(
+        organisation=organisation,
+        kind=kind,
+        title=title.strip(),
+        file=file,
+        expires_on=expires_on,
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
+def remove_document(*, document, by):
+    """Delete a document and its file. Administrators only."""
+    require_admin(document.organisation, by)
+    document.file.delete(save=False)
+    document.delete()
+
+
+# Members are reminded this many days before a document expires.
+EXPIRY_REMINDERS = {30: "reminded_30_days_at", 7: "reminded_7_days_at"}
+
+
+def send_expiry_reminders(*, today=None):
+    """Email each organisation's members about documents expiring in 30 and 7 days.
+
+    Each reminder goes once: a document is claimed with ``select_for_update``
+    (``skip_locked``, so two runs never take the same one) and marked in the
+    same transaction as the email is sent; if sending fails, nothing is marked
+    and the next run tries again. A document whose reminder day passed while
+    the job was not running still gets it, until the document has expired.
+    Returns the number of reminders sent.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for days, field in sorted(EXPIRY_REMINDERS.items(), reverse=True):
+        due = Document.objects.filter(
+            **{f"{field}__isnull": True},
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=days),
+        )
+        if days == 30:
+            # Inside 7 days only the 7-day reminder is worth sending.
+            due = due.exclude(expires_on__lte=today + timedelta(days=7))
+        for document_id in due.values_list("pk", flat=True):
+            with transaction.atomic():
+                document = (
+                    Document.objects.select_for_update(skip_locked=True)
+                    .filter(pk=document_id, **{f"{field}__isnull": True})
+                    .select_related("organisation")
+                    .first()
+                )
+                if document is None:
+                    continue
+                emails.send_expiry_reminder(document, days_left=(document.expires_on - today).days)
+                setattr(document, field, timezone.now())
+                document.save(update_fields=[field])
+                sent += 1
+    return sent

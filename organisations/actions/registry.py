@@ -1,0 +1,185 @@
+"""Registering organisations, their numbers, verification and publishing rights; wards."""
+
+import csv
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from organisations.actions.common import Action, audit, require_admin
+from organisations.models import (
+    Councillor,
+    Identifier,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Ward,
+)
+
+BIRMINGHAM_WARDS = Path(__file__).parent.parent / "data" / "birmingham_wards.csv"
+
+
+class IdentifierTaken(Exception):
+    """The identifier already belongs to an organisation in the registry."""
+
+    def __init__(self, identifier):
+        super().__init__(f"{identifier.org_id} is already registered")
+        self.organisation = identifier.organisation
+        self.identifier = identifier
+
+
+# Paths under /organisations/ that an organisation's slug must not take.
+RESERVED_SLUGS = {"register", "invitations"}
+
+
+def _unique_slug(name):
+    base = slugify(name)[:200] or "organisation"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_identifiers_free(identifiers, *, exclude=None):
+    for scheme, value in identifiers:
+        taken = Identifier.objects.filter(scheme=scheme, value=value).select_related("organisation")
+        if exclude is not None:
+            taken = taken.exclude(organisation=exclude)
+        if (existing := taken.first()) is not None:
+            raise IdentifierTaken(existing)
+
+
+@transaction.atomic
+def register_organisation(*, by, name, legal_form, identifiers=(), **details):
+    """Add an organisation to the registry with ``by`` as its first administrator.
+
+    ``identifiers`` are already-normalised ``(scheme, value)`` pairs. Raises
+    ``IdentifierTaken`` naming the existing organisation if one is registered.
+    Many-to-many ``details`` (service_categories, wards_served…) are set too.
+    """
+    _check_identifiers_free(identifiers)
+    many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
+    organisation = Organisation.objects.create(
+        name=name.strip(), slug=_unique_slug(name), legal_form=legal_form, created_by=by, **details
+    )
+    for field, values in many.items():
+        getattr(organisation, field).set(values)
+    Membership.objects.create(organisation=organisation, user=by, role=MembershipRole.ADMIN)
+    audit(organisation, Action.REGISTERED, by)
+    for scheme, value in identifiers:
+        _add_identifier(organisation, scheme, value, by)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(*, organisation, by, **details):
+    """Change what an organisation says about itself. Its administrators only.
+
+    Identifiers are changed with ``set_identifier`` and ``remove_identifier``,
+    which keep the audit trail.
+    """
+    require_admin(organisation, by)
+    many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
+    for field, value in details.items():
+        setattr(organisation, field, value)
+    organisation.save()
+    for field, values in many.items():
+        getattr(organisation, field).set(values)
+    return organisation
+
+
+def _add_identifier(organisation, scheme, value, by):
+    try:
+        with transaction.atomic():
+            identifier = Identifier.objects.create(
+                organisation=organisation, scheme=scheme, value=value
+            )
+    except IntegrityError:
+        # Someone registered it between the check and now.
+        raise IdentifierTaken(Identifier.objects.get(scheme=scheme, value=value)) from None
+    audit(organisation, Action.IDENTIFIER_ADDED, by, identifier.org_id)
+    return identifier
+
+
+@transaction.atomic
+def set_identifier(*, organisation, scheme, value, by):
+    """Add or change the organisation's number in ``scheme``; changing clears verification."""
+    _check_identifiers_free([(scheme, value)], exclude=organisation)
+    existing = organisation.identifiers.filter(scheme=scheme).first()
+    if existing is None:
+        return _add_identifier(organisation, scheme, value, by)
+    if existing.value != value:
+        old = existing.org_id
+        existing.value, existing.verified_at, existing.verified_by = value, None, None
+        existing.save(update_fields=["value", "verified_at", "verified_by"])
+        audit(organisation, Action.IDENTIFIER_CHANGED, by, f"{old} → {existing.org_id}")
+    return existing
+
+
+@transaction.atomic
+def remove_identifier(*, identifier, by):
+    """Take a number off an organisation's record."""
+    audit(identifier.organisation, Action.IDENTIFIER_REMOVED, by, identifier.org_id)
+    identifier.delete()
+
+
+@transaction.atomic
+def verify_identifier(*, identifier, by):
+    """Mark a number checked against its register. Only site admins verify."""
+    if not by.is_site_admin:
+        raise PermissionError("Only a site admin can verify identifiers.")
+    if identifier.verified_at is None:
+        identifier.verified_at, identifier.verified_by = timezone.now(), by
+        identifier.save(update_fields=["verified_at", "verified_by"])
+        audit(identifier.organisation, Action.IDENTIFIER_VERIFIED, by, identifier.org_id)
+    return identifier
+
+
+@transaction.atomic
+def allow_publishing(*, organisation, by, allowed=True):
+    """Let a public body or prime contractor publish opportunities, or stop it.
+
+    Its members become commissioners. Only site admins decide.
+    """
+    if not by.is_site_admin:
+        raise PermissionError("Only a site admin can allow an organisation to publish.")
+    if allowed == organisation.can_publish:
+        return organisation
+    organisation.publishing_allowed_at = timezone.now() if allowed else None
+    organisation.publishing_allowed_by = by if allowed else None
+    organisation.save(update_fields=["publishing_allowed_at", "publishing_allowed_by"])
+    audit(organisation, Action.PUBLISHING_ALLOWED if allowed else Action.PUBLISHING_WITHDRAWN, by)
+    return organisation
+
+
+@transaction.atomic
+def import_wards(*, path=BIRMINGHAM_WARDS):
+    """Create or rename wards from a CSV of ``gss_code,name``; returns the count.
+
+    Matching is by GSS code, so running it again changes nothing.
+    """
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    existing = {ward.gss_code: ward for ward in Ward.objects.all()}
+    for row in rows:
+        code, name = row["gss_code"].strip(), row["name"].strip()
+        ward = existing.get(code)
+        if ward is None:
+            Ward.objects.create(gss_code=code, name=name, slug=slugify(name))
+        elif ward.name != name:
+            ward.name, ward.slug = name, slugify(name)
+            ward.save(update_fields=["name", "slug"])
+    return len(rows)
+
+
+@transaction.atomic
+def link_councillor(*, user, wards, party=""):
+    """Make ``user`` a councillor representing ``wards`` (replacing earlier wards)."""
+    councillor, _ = Councillor.objects.get_or_create(
+        user=user,
+        defaults={"full_name": user.full_name, "email": user.email, "party": party},
+    )
+    if set(councillor.wards.all()) != set(wards):
+        councillor.wards.set(wards)
+    return councillor
