@@ -21,7 +21,11 @@ def portal(request):
 def navigation_for(request):
     """Navigation entries for the current user; an entry appears with its pages."""
     user = getattr(request, "user", None)
-    items = [(_("Home"), reverse("home")), (_("Organisations"), reverse("organisations:directory"))]
+    items = [
+        (_("Home"), reverse("home")),
+        (_("Opportunities"), reverse("opportunities:search")),
+        (_("Organisations"), reverse("organisations:directory")),
+    ]
     if user is not None and user.is_authenticated:
         items.append((_("Your account"), reverse("accounts:profile")))
         if has_permission(user, Permission.ADMINISTER_SITE):

@@ -1,6 +1,7 @@
 """Demo data: a login for every role. Each app adds its own realistic data."""
 
 from accounts.actions import ensure_user, set_roles
+from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
 from organisations.models import Ward
@@ -41,12 +42,16 @@ def seed():
         party="Independent",
     )
     email, name = REGISTRY_DEMO_USER
-    registry_demo.seed(
+    organisations = registry_demo.seed(
         by=ensure_user(email=email, full_name=name, password=None),
         site_admin=users["admin@example.org"],
         owners={
             "Ladywood Lunch Club": users["member@example.org"],
             "Birmingham City Council – Adults and Social Care": users["commissioner@example.org"],
         },
+    )
+    opportunities_demo.seed(
+        publisher=organisations["Birmingham City Council – Adults and Social Care"],
+        by=users["commissioner@example.org"],
     )
     return users

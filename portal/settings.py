@@ -214,6 +214,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.delete_old_sign_in_records",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Hourly, so "1 day before the deadline" is never a day late.
+    "send-deadline-reminders": {
+        "task": "opportunities.tasks.send_deadline_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # Daily; each saved search says whether it wants a daily or weekly email.
+    "send-search-alerts": {
+        "task": "opportunities.tasks.send_alerts",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.
@@ -233,6 +243,19 @@ elif env_str("EMAIL_HOST", None):
     EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+# Opportunities. References look like BCC-2026-0042.
+OPPORTUNITY_REFERENCE_PREFIX = env_str("OPPORTUNITY_REFERENCE_PREFIX", "BCC")
+# Where an opportunity must be advertised, by value including VAT, in pounds.
+# Procurement Act 2023 thresholds from 1 January 2026; change them here only.
+PROCUREMENT_THRESHOLDS = {
+    "portal": env_int("THRESHOLD_PORTAL", 10_000, minimum=0),
+    "notifiable": env_int("THRESHOLD_NOTIFIABLE", 30_000, minimum=0),
+    "services": env_int("THRESHOLD_SERVICES", 207_720, minimum=0),
+    "light_touch": env_int("THRESHOLD_LIGHT_TOUCH", 663_540, minimum=0),
+}
+# The Compact gives organisations 12 weeks to bid; shorter needs a public reason.
+COMPACT_MINIMUM_WINDOW_DAYS = 84
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

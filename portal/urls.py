@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("organisations/", include("organisations.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("accessibility/", views.page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.page("pages/privacy.html"), name="privacy"),
     path("cookies/", views.page("pages/cookies.html"), name="cookies"),

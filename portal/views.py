@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from opportunities.queries import home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
 from organisations.views.manage import ACTING_FOR
 from portal.authorization import Role, held_roles
@@ -10,7 +11,10 @@ from portal.authorization import Role, held_roles
 
 @require_safe
 def home(request):
-    """The front page; a signed-in user also sees what each of their roles offers."""
+    """The front page: search, counts and open opportunities for everyone.
+
+    A signed-in user also sees what each of their roles offers.
+    """
     roles = held_roles(request.user)
     memberships = memberships_of(request.user) if Role.ORGANISATION_MEMBER in roles else []
     acting_for = request.session.get(ACTING_FOR)
@@ -28,6 +32,7 @@ def home(request):
                 memberships[0].organisation if memberships else None,
             ),
             "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
+            **home_page_summary(),
         },
     )
 

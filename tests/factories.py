@@ -1,13 +1,18 @@
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
 from accounts.models import User
+from opportunities.models import Opportunity, Procedure
 from organisations.models import (
     Councillor,
     LegalForm,
     Membership,
     MembershipRole,
     Organisation,
+    ServiceCategory,
     Ward,
 )
 
@@ -72,3 +77,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = MembershipRole.MEMBER
+
+
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCategory
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+
+
+class PublisherFactory(OrganisationFactory):
+    legal_form = LegalForm.PUBLIC_BODY
+    publishing_allowed_at = factory.LazyFunction(timezone.now)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A published, open opportunity with a 12-week window, unless told otherwise."""
+
+    class Meta:
+        model = Opportunity
+
+    reference = factory.Sequence(lambda n: f"BCC-2026-{n + 1:04d}")
+    publisher = factory.SubFactory(PublisherFactory)
+    title = factory.Sequence(lambda n: f"Community support service {n}")
+    summary = "Support for people in their own homes."
+    description = "The service helps people live independently."
+    category = factory.SubFactory(ServiceCategoryFactory)
+    value_low = Decimal("50000")
+    value_high = Decimal("50000")
+    procedure = Procedure.OPEN
+    citywide = True
+    clarification_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(weeks=10))
+    submission_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(weeks=12))
+    contact_name = "Commissioning team"
+    contact_email = "commissioning@example.org"
+    published_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,48 @@
+"""Everything that writes to opportunities. Views, commands and tests call these.
+
+Split by subject; import from here (``from opportunities import actions``).
+"""
+
+from opportunities.actions.alerts import (
+    delete_saved_search,
+    save_search,
+    send_alerts,
+    unsubscribe,
+)
+from opportunities.actions.following import follow, send_deadline_reminders, unfollow
+from opportunities.actions.partners import contact_partner, list_for_partners, withdraw_listing
+from opportunities.actions.publishing import (
+    amend,
+    cancel,
+    check_dates,
+    create_draft,
+    publish,
+    record_award,
+    require_commissioner,
+    update_draft,
+)
+from opportunities.actions.questions import answer_question, ask_question, require_member
+
+__all__ = [
+    "amend",
+    "cancel",
+    "check_dates",
+    "create_draft",
+    "publish",
+    "record_award",
+    "require_commissioner",
+    "update_draft",
+    "answer_question",
+    "ask_question",
+    "contact_partner",
+    "delete_saved_search",
+    "follow",
+    "list_for_partners",
+    "require_member",
+    "save_search",
+    "send_alerts",
+    "send_deadline_reminders",
+    "unfollow",
+    "unsubscribe",
+    "withdraw_listing",
+]

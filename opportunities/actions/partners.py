@@ -1,0 +1,97 @@
+"""The partner board: organisations looking for partners on an opportunity.
+
+Contact requests are relayed by email and recorded; nobody's email address is
+shown to anyone.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opportunities import tasks
+from opportunities.actions.questions import require_member
+from opportunities.models import PartnerContact, PartnerListing, PartnerRole, Status
+
+# One organisation may contact one listing this often, to keep the board from spam.
+CONTACT_INTERVAL = timedelta(days=1)
+
+
+@transaction.atomic
+def list_for_partners(*, opportunity, organisation, by, role, message):
+    """Put ``organisation`` on the opportunity's partner board, or update its listing.
+
+    An organisation has at most one live listing per opportunity. Only while
+    the opportunity is open.
+    """
+    require_member(organisation, by)
+    if opportunity.status != Status.OPEN:
+        raise ValueError("Partners can only be sought while the opportunity is open.")
+    if role not in PartnerRole.values:
+        raise ValidationError({"role": _("Choose what your organisation wants to be")})
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": _("Say what your organisation offers and looks for")})
+    listing = (
+        PartnerListing.objects.select_for_update()
+        .filter(opportunity=opportunity, organisation=organisation, withdrawn_at__isnull=True)
+        .first()
+    )
+    if listing is None:
+        return PartnerListing.objects.create(
+            opportunity=opportunity,
+            organisation=organisation,
+            role=role,
+            message=message,
+            created_by=by,
+        )
+    listing.role, listing.message = role, message
+    listing.save(update_fields=["role", "message"])
+    return listing
+
+
+@transaction.atomic
+def withdraw_listing(*, listing, by):
+    """Take a listing off the board. Withdrawing twice changes nothing."""
+    require_member(listing.organisation, by)
+    if listing.withdrawn_at is None:
+        listing.withdrawn_at = timezone.now()
+        listing.save(update_fields=["withdrawn_at"])
+    return listing
+
+
+@transaction.atomic
+def contact_partner(*, listing, organisation, by, message):
+    """Send ``message`` from ``organisation`` to the listing organisation's members.
+
+    The email names the sender and links to their organisation's public profile;
+    no email address is passed on. Recorded as a ``PartnerContact``. Refused for
+    a withdrawn listing, for one's own listing, and more than once a day.
+    """
+    require_member(organisation, by)
+    if listing.withdrawn_at is not None:
+        raise ValueError("This listing has been withdrawn.")
+    if listing.organisation_id == organisation.pk:
+        raise ValueError("An organisation cannot contact itself.")
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": _("Enter your message")})
+    if PartnerContact.objects.filter(
+        listing=listing, organisation=organisation, sent_at__gt=timezone.now() - CONTACT_INTERVAL
+    ).exists():
+        raise ValidationError(
+            {
+                "message": _(
+                    "Your organisation contacted %(name)s in the last day. "
+                    "Wait for their reply before writing again"
+                )
+                % {"name": listing.organisation.name}
+            }
+        )
+    contact = PartnerContact.objects.create(
+        listing=listing, organisation=organisation, sent_by=by, message=message
+    )
+    tasks.relay_partner_contact.delay_on_commit(contact.pk)
+    return contact

@@ -1,0 +1,71 @@
+"""Clarification questions: organisations ask, the publisher answers in public.
+
+An answer is published for everyone without saying who asked, so one bidder's
+question cannot give another an advantage or reveal who is bidding.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opportunities import tasks
+from opportunities.actions.publishing import require_commissioner
+from opportunities.emails import moment_in_words
+from opportunities.models import Question, Status
+from portal.authorization import membership_role
+
+
+def require_member(organisation, by):
+    """Raise ``PermissionError`` unless ``by`` belongs to ``organisation``."""
+    if membership_role(by, organisation) is None:
+        raise PermissionError("Only the organisation's members can do this.")
+
+
+@transaction.atomic
+def ask_question(*, opportunity, organisation, by, text):
+    """Put a question to the publisher for ``organisation``; ``by`` must be its member.
+
+    Refused with a ``ValidationError`` on ``text`` that gives the deadline in
+    words once the deadline for questions has passed or the opportunity is no
+    longer open.
+    """
+    require_member(organisation, by)
+    now = timezone.now()
+    if opportunity.status_at(now) != Status.OPEN:
+        raise ValidationError({"text": _("This opportunity is no longer taking questions or bids")})
+    if now >= opportunity.clarification_deadline:
+        raise ValidationError(
+            {
+                "text": _("Questions closed at %(deadline)s")
+                % {"deadline": moment_in_words(opportunity.clarification_deadline)}
+            }
+        )
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Enter your question")})
+    return Question.objects.create(
+        opportunity=opportunity, organisation=organisation, asked_by=by, text=text
+    )
+
+
+@transaction.atomic
+def answer_question(*, question, by, answer):
+    """Publish the publisher's answer and email every follower of the opportunity.
+
+    Only the publisher's commissioners may answer, once. The email quotes the
+    question and answer and nothing about who asked.
+    """
+    opportunity = question.opportunity
+    require_commissioner(opportunity.publisher, by)
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Enter the answer")})
+    # Lock the row so two commissioners answering at once cannot both publish.
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.answered_at is not None:
+        raise ValueError("This question has already been answered.")
+    question.answer, question.answered_at, question.answered_by = answer, timezone.now(), by
+    question.save(update_fields=["answer", "answered_at", "answered_by"])
+    tasks.notify_followers_of_answer.delay_on_commit(question.pk)
+    return question

@@ -1,0 +1,176 @@
+"""The emails opportunities send, rendered from plain-text templates."""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.emails import absolute_url
+from opportunities.tokens import unsubscribe_token
+from organisations.models import Membership
+
+# Deadlines are shown in UK time, whatever zone the server runs in.
+LONDON = ZoneInfo("Europe/London")
+
+
+def follower_addresses(opportunity):
+    """Every member of every organisation following ``opportunity``, once each."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation__follows__opportunity=opportunity, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def opportunity_url(opportunity):
+    return absolute_url(reverse("opportunities:detail", args=[opportunity.reference]))
+
+
+def _send_each(subject, template, context, recipients):
+    """One message per recipient, so nobody sees another's address."""
+    body = render_to_string(template, context)
+    subject = f"{subject} – {settings.SERVICE_NAME}"
+    send_mass_mail([(subject, body, None, [address]) for address in recipients])
+
+
+def send_amendment(amendment):
+    opportunity = amendment.opportunity
+    _send_each(
+        f"{opportunity.reference} has changed",
+        "opportunities/email/amendment.txt",
+        {
+            "amendment": amendment,
+            "opportunity": opportunity,
+            "url": opportunity_url(opportunity),
+            "service_name": settings.SERVICE_NAME,
+        },
+        follower_addresses(opportunity),
+    )
+
+
+def moment_in_words(moment):
+    """A deadline as people read it: ``12:00pm on Monday 2 March 2026 (UK time)``.
+
+    Always in Europe/London, whatever the server's clock says, and never a bare
+    date: a deadline is an instant.
+    """
+    local = timezone.localtime(moment, LONDON)
+    hour = local.hour % 12 or 12
+    half = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local:%M}{half} on {local:%A} {local.day} {local:%B %Y} (UK time)"
+
+
+def _members_addresses(organisation):
+    return sorted(
+        set(
+            organisation.memberships.filter(user__is_active=True).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+
+
+def send_answer(question):
+    """Tell followers an answer is published. Never says who asked: only the text."""
+    opportunity = question.opportunity
+    _send_each(
+        f"New answer on {opportunity.reference}",
+        "opportunities/email/answer.txt",
+        {
+            "question": question,
+            "opportunity": opportunity,
+            "url": opportunity_url(opportunity) + "#questions",
+            "service_name": settings.SERVICE_NAME,
+        },
+        follower_addresses(opportunity),
+    )
+
+
+def send_deadline_reminder(follow, *, days):
+    """Remind a following organisation's members that bids close soon."""
+    opportunity = follow.opportunity
+    when = _("tomorrow or sooner") if days == 1 else _("in %(days)s days") % {"days": days}
+    _send_each(
+        f"{opportunity.reference} closes {when}",
+        "opportunities/email/deadline_reminder.txt",
+        {
+            "opportunity": opportunity,
+            "organisation": follow.organisation,
+            "deadline": moment_in_words(opportunity.submission_deadline),
+            "url": opportunity_url(opportunity),
+            "service_name": settings.SERVICE_NAME,
+        },
+        _members_addresses(follow.organisation),
+    )
+
+
+def send_partner_contact(contact):
+    """Relay a contact request to the listing organisation's members.
+
+    Nobody's email address is passed on: the message names the sender and their
+    organisation and links to its public profile, and replies go through that.
+    """
+    listing = contact.listing
+    _send_each(
+        f"{contact.organisation.name} wants to partner on {listing.opportunity.reference}",
+        "opportunities/email/partner_contact.txt",
+        {
+            "contact": contact,
+            "listing": listing,
+            "opportunity": listing.opportunity,
+            "sender_name": contact.sent_by.full_name if contact.sent_by else "",
+            "profile_url": absolute_url(
+                reverse("organisations:profile", args=[contact.organisation.slug])
+            ),
+            "url": opportunity_url(listing.opportunity),
+            "service_name": settings.SERVICE_NAME,
+        },
+        _members_addresses(listing.organisation),
+    )
+
+
+def send_alert(saved_search, *, matches, more):
+    """One email listing the new opportunities matching a saved search."""
+    unsubscribe_url = absolute_url(
+        reverse("opportunities:unsubscribe", args=[unsubscribe_token(saved_search)])
+    )
+    search_path = reverse("opportunities:search")
+    context = {
+        "saved_search": saved_search,
+        "matches": [
+            {
+                "opportunity": opportunity,
+                "deadline": moment_in_words(opportunity.submission_deadline),
+                "url": opportunity_url(opportunity),
+            }
+            for opportunity in matches
+        ],
+        "more": more,
+        "search_url": absolute_url(
+            f"{search_path}?{saved_search.query_string}"
+            if saved_search.query_string
+            else search_path
+        ),
+        "manage_url": absolute_url(reverse("opportunities:alerts")),
+        "unsubscribe_url": unsubscribe_url,
+        "service_name": settings.SERVICE_NAME,
+    }
+    count = len(matches) + more
+    noun = "opportunity" if count == 1 else "opportunities"
+    message = EmailMessage(
+        subject=f"{count} new {noun} for ‘{saved_search.name}’ – {settings.SERVICE_NAME}",
+        body=render_to_string("opportunities/email/alert.txt", context),
+        to=[saved_search.user.email],
+        # RFC 8058: mail programs can offer their own one-click unsubscribe button.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()

@@ -1,0 +1,142 @@
+"""Reads of opportunities that are more than one line: search, the feed, the home page."""
+
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
+from django.http import QueryDict
+from django.utils import timezone
+
+from opportunities.filters import OpportunitySearchFilter, Sort
+from opportunities.models import Opportunity
+from organisations.models import Organisation
+
+# An open opportunity closing within this is tagged "Closing soon"; one
+# published within it is tagged "New".
+CLOSING_SOON = NEW = timedelta(days=7)
+
+# Without PostgreSQL, each word is a separate LIKE; past this many words the
+# rest are ignored, which keeps a pasted paragraph from building a huge query.
+MAX_WORDS_WITHOUT_POSTGRES = 10
+
+ORDERINGS = {
+    Sort.RELEVANCE: ("-relevance", "submission_deadline", "pk"),
+    Sort.CLOSING: ("submission_deadline", "pk"),
+    Sort.NEWEST: ("-published_at", "-pk"),
+    Sort.VALUE: ("-value_high", "submission_deadline", "pk"),
+}
+
+
+def search_vector():
+    """Title, summary and description weighted A, B, C in English.
+
+    Migration 0003 indexes exactly this expression (GIN), so a search on
+    PostgreSQL uses the index: change both together.
+    """
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("description", weight="C", config="english")
+    )
+
+
+def _without_nul(params):
+    """A copy of ``params`` with NUL characters removed: no database accepts them."""
+    cleaned = QueryDict(mutable=True)
+    items = params.lists() if isinstance(params, QueryDict) else (params or {}).items()
+    for key, values in items:
+        values = values if isinstance(values, list | tuple) else [values]
+        cleaned.setlist(key.replace("\0", ""), [str(v).replace("\0", "") for v in values])
+    return cleaned
+
+
+def _with_tags(queryset, now):
+    """Annotate ``closing_soon`` (open, closing within 7 days) and ``is_new``."""
+    closing_soon = Q(
+        cancelled_at__isnull=True,
+        awarded_at__isnull=True,
+        submission_deadline__gt=now,
+        submission_deadline__lte=now + CLOSING_SOON,
+    )
+    return queryset.annotate(
+        closing_soon=ExpressionWrapper(closing_soon, output_field=BooleanField()),
+        is_new=ExpressionWrapper(Q(published_at__gt=now - NEW), output_field=BooleanField()),
+    )
+
+
+def _full_text_match(queryset, words):
+    """PostgreSQL: web-search syntax ("quoted phrases", or, -not), ranked by weight."""
+    query = SearchQuery(words, search_type="websearch", config="english")
+    return (
+        queryset.alias(search=search_vector())
+        .filter(search=query)
+        .annotate(relevance=SearchRank(search_vector(), query))
+    )
+
+
+def _every_word_match(queryset, words):
+    """Elsewhere: every word in the title, summary or description; title matches first."""
+    relevance = Value(0)
+    for word in list(dict.fromkeys(words.lower().split()))[:MAX_WORDS_WITHOUT_POSTGRES]:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+        )
+        relevance += Case(
+            When(title__icontains=word, then=Value(3)),
+            When(summary__icontains=word, then=Value(2)),
+            default=Value(1),
+        )
+    return queryset.annotate(relevance=relevance)
+
+
+def search_opportunities(params, *, now=None):
+    """Apply the search in ``params`` (a QueryDict or dict) to published opportunities.
+
+    Returns ``(filterset, queryset)``. The filterset's bound form carries the
+    errors of values that were not valid (and so were left out). Only open
+    opportunities are found unless another status is asked for; drafts never
+    are. The queryset is sorted as asked (most relevant first by default when
+    there are words to search for, closing soonest otherwise), carries the
+    ``closing_soon`` and ``is_new`` tags, and loads what a result shows in one
+    query however many results there are.
+    """
+    now = now or timezone.now()
+    opportunities = _with_tags(
+        Opportunity.objects.published().select_related("publisher", "category"), now
+    )
+    filterset = OpportunitySearchFilter(_without_nul(params), queryset=opportunities, now=now)
+    opportunities = filterset.qs
+    words = filterset.form.cleaned_data.get("q") or ""
+    sort = filterset.form.cleaned_data.get("sort") or (Sort.RELEVANCE if words else Sort.CLOSING)
+    if words:
+        match = _full_text_match if connection.vendor == "postgresql" else _every_word_match
+        opportunities = match(opportunities, words)
+    elif sort == Sort.RELEVANCE:
+        sort = Sort.CLOSING  # nothing to be relevant to
+    return filterset, opportunities.order_by(*ORDERINGS[sort])
+
+
+def feed_opportunities(*, limit=50):
+    """The ``limit`` most recently published opportunities, whatever their status now."""
+    return (
+        Opportunity.objects.published()
+        .select_related("publisher")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def home_page_summary(*, now=None, listed=5):
+    """Counts and short lists for the front page, in four queries.
+
+    ``open_count`` and ``organisation_count``, and the ``listed`` open
+    opportunities ``closing_soon`` (deadline first) and ``newest`` (most
+    recently published first).
+    """
+    live = Opportunity.objects.live(now).select_related("publisher")
+    return {
+        "open_count": live.count(),
+        "organisation_count": Organisation.objects.count(),
+        "closing_soon": list(live.order_by("submission_deadline", "pk")[:listed]),
+        "newest": list(live.order_by("-published_at", "-pk")[:listed]),
+    }

@@ -1,0 +1,184 @@
+"""The public page of one opportunity, and the helpers its sub-pages share."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from opportunities import actions, rules
+from opportunities.emails import moment_in_words
+from opportunities.markdown import render as render_markdown
+from opportunities.models import Follow, Opportunity, Question, Status
+from organisations.models import Membership
+from organisations.views.manage import ACTING_FOR
+from portal.authorization import membership_role
+
+STATUS_TAGS = {
+    Status.DRAFT: "govuk-tag--yellow",
+    Status.OPEN: "govuk-tag--green",
+    Status.CLOSED: "govuk-tag--grey",
+    Status.AWARDED: "govuk-tag--blue",
+    Status.CANCELLED: "govuk-tag--red",
+}
+
+
+def acting_organisation(request):
+    """The organisation the user acts for: the one chosen this session if they still
+    belong to it, else their first. ``None`` for visitors and people with none."""
+    if not request.user.is_authenticated:
+        return None
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    chosen = request.session.get(ACTING_FOR)
+    membership = memberships.filter(organisation_id=chosen).first() if chosen else None
+    membership = membership or memberships.order_by("pk").first()
+    return membership.organisation if membership else None
+
+
+def is_commissioner_for(user, opportunity):
+    """True when ``user`` is one of the commissioners of the opportunity's publisher."""
+    publisher = opportunity.publisher
+    return publisher.can_publish and membership_role(user, publisher) is not None
+
+
+def published_or_404(reference, queryset=None):
+    """A published opportunity by reference; drafts and unknown references are 404."""
+    queryset = Opportunity.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.published().select_related("publisher"), reference=reference)
+
+
+def add_errors(form, error):
+    """Show an action's ``ValidationError`` beside the form's field of the same name."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def money(amount):
+    """£1,250 or £1,250.50: pence only when there are some."""
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"
+
+
+def value_in_words(opportunity):
+    vat = _("including VAT") if opportunity.value_includes_vat else _("excluding VAT")
+    if opportunity.is_single_value:
+        return f"{money(opportunity.value_high)} {vat}"
+    return _("%(low)s to %(high)s %(vat)s") % {
+        "low": money(opportunity.value_low),
+        "high": money(opportunity.value_high),
+        "vat": vat,
+    }
+
+
+def length_in_words(months):
+    if not months:
+        return ""
+    if months % 12 == 0:
+        years = months // 12
+        return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+
+
+def _detail_queryset(user):
+    return (
+        Opportunity.objects.visible_to(user)
+        .select_related("publisher", "category")
+        .prefetch_related(
+            "lots",
+            "documents",
+            "amendments",
+            "cpv_codes",
+            "wards",
+            Prefetch(
+                "questions",
+                queryset=Question.objects.filter(answered_at__isnull=False).order_by(
+                    "answered_at", "pk"
+                ),
+                to_attr="answered_questions",
+            ),
+        )
+    )
+
+
+@require_safe
+def detail(request, reference):
+    """Everything public about an opportunity, and what the reader can do about it.
+
+    Drafts are 404 for everyone but the publisher's members. Answered questions
+    are shown without anything about who asked them.
+    """
+    opportunity = get_object_or_404(_detail_queryset(request.user), reference=reference)
+    now = timezone.now()
+    status = opportunity.status_at(now)
+    organisation = acting_organisation(request)
+    commissioner = is_commissioner_for(request.user, opportunity)
+    context = {
+        "opportunity": opportunity,
+        "status": status,
+        "Status": Status,
+        "status_tag": STATUS_TAGS[status],
+        "description": render_markdown(opportunity.description),
+        "clarification_deadline": moment_in_words(opportunity.clarification_deadline),
+        "submission_deadline": moment_in_words(opportunity.submission_deadline),
+        "value": value_in_words(opportunity),
+        "length": length_in_words(opportunity.duration_months),
+        "publication_rules": rules.publication_rules(opportunity),
+        "acting_for": organisation,
+        "questions_open": status == Status.OPEN and now < opportunity.clarification_deadline,
+        "is_commissioner": commissioner,
+    }
+    if organisation is not None and status != Status.DRAFT:
+        context["following"] = Follow.objects.filter(
+            opportunity=opportunity, organisation=organisation
+        ).exists()
+    if commissioner:
+        context["unanswered"] = opportunity.questions.filter(answered_at__isnull=True).count()
+    return render(request, "opportunities/detail.html", context)
+
+
+@require_safe
+def document(request, reference, pk):
+    """Download a tender document: public once the opportunity is published."""
+    opportunity = get_object_or_404(
+        Opportunity.objects.visible_to(request.user), reference=reference
+    )
+    document = get_object_or_404(opportunity.documents, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.split("/")[-1])
+
+
+@login_required
+@require_POST
+def follow(request, reference):
+    """Follow or stop following for the organisation the user acts for."""
+    opportunity = published_or_404(reference)
+    organisation = acting_organisation(request)
+    if organisation is None:
+        return render(
+            request, "opportunities/detail_needs_organisation.html", {"opportunity": opportunity}
+        )
+    if request.POST.get("action") == "unfollow":
+        actions.unfollow(opportunity=opportunity, organisation=organisation, by=request.user)
+        messages.success(
+            request, _("%(name)s no longer follows this opportunity.") % {"name": organisation}
+        )
+    else:
+        actions.follow(opportunity=opportunity, organisation=organisation, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s follows this opportunity. Its members will get an email about changes.")
+            % {"name": organisation},
+        )
+    return redirect("opportunities:detail", reference=opportunity.reference)

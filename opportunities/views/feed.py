@@ -1,0 +1,50 @@
+"""The Atom feed of published opportunities, newest first."""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from opportunities import queries
+
+# XML 1.0 cannot carry these control characters; Django refuses to write them.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(text):
+    return NOT_IN_XML.sub("", text)
+
+
+class OpportunityFeed(Feed):
+    """The 50 most recently published opportunities (never drafts), for feed readers."""
+
+    feed_type = Atom1Feed
+    subtitle = _("Contracts and grants published on the commissioning portal, newest first.")
+    link = reverse_lazy("opportunities:search")
+
+    def title(self):
+        return f"{_('Opportunities')} – {settings.SERVICE_NAME} – {settings.COUNCIL_NAME}"
+
+    def items(self):
+        return queries.feed_opportunities(limit=50)
+
+    def item_title(self, opportunity):
+        return _xml_safe(opportunity.title)
+
+    def item_description(self, opportunity):
+        return _xml_safe(opportunity.summary)
+
+    def item_link(self, opportunity):
+        return reverse("opportunities:detail", args=[opportunity.reference])
+
+    def item_author_name(self, opportunity):
+        return _xml_safe(opportunity.publisher.name)
+
+    def item_pubdate(self, opportunity):
+        return opportunity.published_at
+
+    def item_updateddate(self, opportunity):
+        return opportunity.published_at

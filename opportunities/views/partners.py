@@ -1,0 +1,117 @@
+"""The partner board: organisations looking for partners to bid with."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opportunities import actions
+from opportunities.forms_engagement import PartnerContactForm, PartnerListingForm
+from opportunities.views.detail import acting_organisation, add_errors, published_or_404
+
+
+def _live_listings(opportunity):
+    return opportunity.partner_listings.filter(withdrawn_at__isnull=True).select_related(
+        "organisation"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partners(request, reference):
+    """Who is looking for partners, and the acting organisation's own listing."""
+    opportunity = published_or_404(reference)
+    organisation = acting_organisation(request)
+    if organisation is None:
+        return render(
+            request, "opportunities/detail_needs_organisation.html", {"opportunity": opportunity}
+        )
+    listings = list(_live_listings(opportunity))
+    own = next((x for x in listings if x.organisation_id == organisation.pk), None)
+    initial = {"role": own.role, "message": own.message} if own else None
+    form = PartnerListingForm(request.POST or None, initial=initial, updating=own is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.list_for_partners(
+                opportunity=opportunity,
+                organisation=organisation,
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except ValueError:
+            messages.error(request, _("This opportunity has closed, so the list is closed too."))
+            return redirect("opportunities:partners", reference=opportunity.reference)
+        else:
+            messages.success(request, _("Your organisation is on the list."))
+            return redirect("opportunities:partners", reference=opportunity.reference)
+    return render(
+        request,
+        "opportunities/partner_list.html",
+        {
+            "opportunity": opportunity,
+            "organisation": organisation,
+            "listings": [x for x in listings if x.organisation_id != organisation.pk],
+            "own": own,
+            "form": form if opportunity.is_open else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, reference):
+    """Take the acting organisation's listing off the board."""
+    opportunity = published_or_404(reference)
+    organisation = acting_organisation(request)
+    listing = _live_listings(opportunity).filter(organisation=organisation).first()
+    if listing is not None:
+        actions.withdraw_listing(listing=listing, by=request.user)
+        messages.success(request, _("Your organisation is no longer on the list."))
+    return redirect("opportunities:partners", reference=opportunity.reference)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request, reference, pk):
+    """Send a message to a listed organisation, relayed by email."""
+    opportunity = published_or_404(reference)
+    organisation = acting_organisation(request)
+    if organisation is None:
+        return render(
+            request, "opportunities/detail_needs_organisation.html", {"opportunity": opportunity}
+        )
+    listing = get_object_or_404(
+        _live_listings(opportunity).exclude(organisation=organisation), pk=pk
+    )
+    form = PartnerContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contact_partner(
+                listing=listing,
+                organisation=organisation,
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your message has been sent to %(name)s.") % {"name": listing.organisation},
+            )
+            return redirect("opportunities:partners", reference=opportunity.reference)
+    return render(
+        request,
+        "opportunities/partner_contact.html",
+        {
+            "form": form,
+            "opportunity": opportunity,
+            "listing": listing,
+            "organisation": organisation,
+            "heading": _("Contact %(name)s") % {"name": listing.organisation},
+        },
+    )

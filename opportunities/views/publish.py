@@ -1,0 +1,208 @@
+"""Commissioners' pages: their opportunities, drafting, publishing, amending, cancelling."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opportunities import actions
+from opportunities.forms import CancelForm, LotFormSet, OpportunityForm
+from opportunities.models import Opportunity, Status
+from organisations.models import Membership
+from organisations.views.manage import ACTING_FOR
+
+
+def publishers_for(user):
+    """The organisations ``user`` may publish for, the one they act for first."""
+    memberships = Membership.objects.filter(
+        user=user, organisation__publishing_allowed_at__isnull=False
+    ).select_related("organisation")
+    return [m.organisation for m in memberships]
+
+
+def _publisher_or_404(request):
+    publishers = publishers_for(request.user)
+    if not publishers:
+        raise Http404
+    acting = request.session.get(ACTING_FOR)
+    return next((p for p in publishers if p.pk == acting), publishers[0])
+
+
+def _own_opportunity(request, reference):
+    """An opportunity of one of the user's publishers, or 404 for anyone else."""
+    return get_object_or_404(
+        Opportunity.objects.select_related("publisher"),
+        reference=reference,
+        publisher__in=publishers_for(request.user),
+    )
+
+
+def _lots_initial(opportunity):
+    return [
+        {
+            "title": lot.title,
+            "description": lot.description,
+            "value": lot.value,
+            "max_awards": lot.max_awards,
+        }
+        for lot in opportunity.lots.all()
+    ]
+
+
+def _lots(formset):
+    return [
+        form.cleaned_data
+        for form in formset
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _clean_lot(data):
+    return {key: value for key, value in data.items() if key != "DELETE"}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def manage(request):
+    publisher = _publisher_or_404(request)
+    opportunities = list(Opportunity.objects.filter(publisher=publisher).order_by("-created_at"))
+    by_status = {status: [] for status in Status}
+    for opportunity in opportunities:
+        by_status[opportunity.status].append(opportunity)
+    return render(
+        request,
+        "opportunities/manage.html",
+        {"publisher": publisher, "groups": [(s, by_status[s]) for s in Status if by_status[s]]},
+    )
+
+
+def _save(request, form, formset, save):
+    try:
+        with transaction.atomic():
+            opportunity = save(
+                lots=[_clean_lot(lot) for lot in _lots(formset)], **form.fields_for_action()
+            )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    return opportunity
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request):
+    publisher = _publisher_or_404(request)
+    form = OpportunityForm(request.POST or None)
+    formset = LotFormSet(request.POST or None, prefix="lots", initial=[])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        opportunity = _save(
+            request,
+            form,
+            formset,
+            lambda **fields: actions.create_draft(publisher=publisher, by=request.user, **fields),
+        )
+        if opportunity is not None:
+            messages.success(request, _("Draft %(ref)s saved.") % {"ref": opportunity.reference})
+            return redirect("opportunities:edit", reference=opportunity.reference)
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "publisher": publisher,
+            "heading": _("Create an opportunity"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, reference):
+    opportunity = _own_opportunity(request, reference)
+    status = opportunity.status
+    if status not in {Status.DRAFT, Status.OPEN}:
+        messages.error(request, _("Only drafts and open opportunities can be changed."))
+        return redirect("opportunities:manage")
+    amending = status == Status.OPEN
+    form = OpportunityForm(request.POST or None, instance=opportunity, amending=amending)
+    formset = LotFormSet(request.POST or None, prefix="lots", initial=_lots_initial(opportunity))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        if amending:
+
+            def save(**fields):
+                return actions.amend(
+                    opportunity=opportunity,
+                    by=request.user,
+                    what_changed=form.cleaned_data["amendment_summary"],
+                    **fields,
+                )
+        else:
+
+            def save(**fields):
+                return actions.update_draft(opportunity=opportunity, by=request.user, **fields)
+
+        if _save(request, form, formset, save) is not None:
+            messages.success(
+                request,
+                _("The amendment is published.") if amending else _("Your changes are saved."),
+            )
+            return redirect("opportunities:edit", reference=opportunity.reference)
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "publisher": opportunity.publisher,
+            "opportunity": opportunity,
+            "amending": amending,
+            "heading": (_("Amend %(ref)s") if amending else _("Edit draft %(ref)s"))
+            % {"ref": opportunity.reference},
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request, reference):
+    opportunity = _own_opportunity(request, reference)
+    try:
+        actions.publish(opportunity=opportunity, by=request.user)
+    except ValidationError as error:
+        for messages_ in error.message_dict.values():
+            for message in messages_:
+                messages.error(request, message)
+        return redirect("opportunities:edit", reference=reference)
+    except ValueError:
+        messages.error(request, _("Only a draft can be published."))
+        return redirect("opportunities:manage")
+    messages.success(request, _("%(ref)s is published.") % {"ref": reference})
+    return redirect("opportunities:detail", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request, reference):
+    opportunity = _own_opportunity(request, reference)
+    if opportunity.status not in {Status.OPEN, Status.CLOSED}:
+        raise Http404
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.cancel(opportunity=opportunity, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("%(ref)s is cancelled.") % {"ref": reference})
+        return redirect("opportunities:detail", reference=reference)
+    return render(
+        request,
+        "opportunities/cancel.html",
+        {
+            "form": form,
+            "opportunity": opportunity,
+            "heading": _("Cancel %(ref)s") % {"ref": reference},
+        },
+    )

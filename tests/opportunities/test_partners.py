@@ -1,0 +1,249 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from opportunities import actions
+from opportunities.models import PartnerContact, PartnerListing, PartnerRole
+from tests.factories import MembershipFactory, OpportunityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lister():
+    return MembershipFactory(organisation__name="Lead Charity", organisation__slug="lead-charity")
+
+
+@pytest.fixture
+def sender():
+    return MembershipFactory(
+        organisation__name="Small Group",
+        organisation__slug="small-group",
+        user__full_name="Priya Sender",
+        user__email="priya@small.example",
+    )
+
+
+def list_(opportunity, membership, role=PartnerRole.LEAD, message="We will lead."):
+    return actions.list_for_partners(
+        opportunity=opportunity,
+        organisation=membership.organisation,
+        by=membership.user,
+        role=role,
+        message=message,
+    )
+
+
+def contact(listing, membership, message="We run youth clubs in Aston."):
+    return actions.contact_partner(
+        listing=listing, organisation=membership.organisation, by=membership.user, message=message
+    )
+
+
+# --- Listing ---------------------------------------------------------------------------
+
+
+def test_listing_twice_updates_the_one_live_listing(lister):
+    opportunity = OpportunityFactory()
+    first = list_(opportunity, lister)
+    second = list_(opportunity, lister, role=PartnerRole.PARTNER, message="Now a partner.")
+    assert first.pk == second.pk
+    listing = PartnerListing.objects.get()
+    assert listing.role == PartnerRole.PARTNER
+    assert listing.message == "Now a partner."
+
+
+def test_after_withdrawing_an_organisation_can_list_again(lister):
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister)
+    actions.withdraw_listing(listing=listing, by=lister.user)
+    actions.withdraw_listing(listing=listing, by=lister.user)
+    list_(opportunity, lister)
+    assert PartnerListing.objects.count() == 2
+    assert PartnerListing.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def test_only_members_list_or_withdraw(lister):
+    opportunity = OpportunityFactory()
+    with pytest.raises(PermissionError):
+        actions.list_for_partners(
+            opportunity=opportunity,
+            organisation=lister.organisation,
+            by=UserFactory(),
+            role=PartnerRole.LEAD,
+            message="x",
+        )
+    listing = list_(opportunity, lister)
+    with pytest.raises(PermissionError):
+        actions.withdraw_listing(listing=listing, by=UserFactory())
+
+
+def test_no_listing_once_the_opportunity_has_closed(lister):
+    opportunity = OpportunityFactory(cancelled_at=timezone.now())
+    with pytest.raises(ValueError):
+        list_(opportunity, lister)
+
+
+def test_an_empty_message_or_unknown_role_is_refused(lister):
+    with pytest.raises(ValidationError):
+        list_(OpportunityFactory(), lister, message="  ")
+    with pytest.raises(ValidationError):
+        list_(OpportunityFactory(), lister, role="boss")
+
+
+# --- Contacting ------------------------------------------------------------------------
+
+
+def test_a_contact_is_relayed_without_anyones_email_address(
+    lister, sender, django_capture_on_commit_callbacks
+):
+    colleague = MembershipFactory(organisation=lister.organisation)
+    listing = list_(OpportunityFactory(), lister)
+    with django_capture_on_commit_callbacks(execute=True):
+        contact(listing, sender)
+    recorded = PartnerContact.objects.get()
+    assert recorded.organisation == sender.organisation
+    assert recorded.sent_by == sender.user
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted(
+        [lister.user.email, colleague.user.email]
+    )
+    message = mail.outbox[0]
+    assert "Small Group" in message.subject
+    assert "Priya Sender of Small Group" in message.body
+    assert "We run youth clubs in Aston." in message.body
+    assert "/organisations/small-group/" in message.body
+    assert "priya@small.example" not in message.body
+    assert message.reply_to == []
+    assert "priya@small.example" not in str(message.message())
+
+
+def test_an_organisation_cannot_contact_itself(lister):
+    listing = list_(OpportunityFactory(), lister)
+    with pytest.raises(ValueError):
+        contact(listing, lister)
+
+
+def test_a_withdrawn_listing_cannot_be_contacted(lister, sender):
+    listing = list_(OpportunityFactory(), lister)
+    actions.withdraw_listing(listing=listing, by=lister.user)
+    with pytest.raises(ValueError):
+        contact(listing, sender)
+
+
+def test_one_contact_a_day_per_organisation_and_listing(lister, sender):
+    listing = list_(OpportunityFactory(), lister)
+    contact(listing, sender)
+    with pytest.raises(ValidationError):
+        contact(listing, sender, "Again!")
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        contact(listing, sender, "A day later.")
+    assert PartnerContact.objects.count() == 2
+
+
+def test_only_members_contact_for_their_organisation(lister, sender):
+    listing = list_(OpportunityFactory(), lister)
+    with pytest.raises(PermissionError):
+        actions.contact_partner(
+            listing=listing, organisation=sender.organisation, by=UserFactory(), message="Hi"
+        )
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+def test_the_board_lists_other_organisations_with_profile_and_contact_links(
+    organisation_admin, lister
+):
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister, message="Looking for a partner in Ladywood.")
+    text = organisation_admin.get(f"/opportunities/{opportunity.reference}/partners/").text
+    assert 'href="/organisations/lead-charity/"' in text
+    assert "Looking for a partner in Ladywood." in text
+    assert f"/opportunities/{opportunity.reference}/partners/{listing.pk}/contact/" in text
+
+
+def test_a_member_lists_their_organisation_then_withdraws(organisation_admin):
+    opportunity = OpportunityFactory()
+    url = f"/opportunities/{opportunity.reference}/partners/"
+    response = organisation_admin.post(
+        url, {"role": PartnerRole.SUBCONTRACTOR, "message": "We do transport."}, follow=True
+    )
+    listing = PartnerListing.objects.get()
+    assert listing.organisation == organisation_admin.organisation
+    assert "Take us off the list" in response.text
+    organisation_admin.post(f"{url}withdraw/")
+    listing.refresh_from_db()
+    assert listing.withdrawn_at is not None
+
+
+def test_a_missing_message_is_explained(organisation_admin):
+    opportunity = OpportunityFactory()
+    response = organisation_admin.post(
+        f"/opportunities/{opportunity.reference}/partners/", {"role": PartnerRole.LEAD}
+    )
+    assert "There is a problem" in response.text
+    assert "Say what your organisation offers and looks for" in response.text
+    assert not PartnerListing.objects.exists()
+
+
+def test_a_member_contacts_a_listed_organisation(
+    organisation_admin, lister, django_capture_on_commit_callbacks
+):
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister)
+    url = f"/opportunities/{opportunity.reference}/partners/{listing.pk}/contact/"
+    assert "Contact Lead Charity" in organisation_admin.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organisation_admin.post(url, {"message": "Shall we talk?"})
+    assert response.status_code == 302
+    assert PartnerContact.objects.get().organisation == organisation_admin.organisation
+    assert mail.outbox[0].to == [lister.user.email]
+
+
+def test_an_organisation_cannot_open_a_contact_form_to_itself(client, lister):
+    client.force_login(lister.user)
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister)
+    url = f"/opportunities/{opportunity.reference}/partners/{listing.pk}/contact/"
+    assert client.get(url).status_code == 404
+
+
+def test_a_listing_on_another_opportunity_is_not_found(organisation_admin, lister):
+    listing = list_(OpportunityFactory(), lister)
+    other = OpportunityFactory()
+    url = f"/opportunities/{other.reference}/partners/{listing.pk}/contact/"
+    assert organisation_admin.get(url).status_code == 404
+
+
+def test_visitors_are_sent_to_sign_in(visitor):
+    opportunity = OpportunityFactory()
+    response = visitor.get(f"/opportunities/{opportunity.reference}/partners/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_someone_without_an_organisation_is_told_to_register_one(member):
+    opportunity = OpportunityFactory()
+    response = member.post(
+        f"/opportunities/{opportunity.reference}/partners/",
+        {"role": PartnerRole.LEAD, "message": "Hi"},
+    )
+    assert "You need to belong to an organisation" in response.text
+    assert not PartnerListing.objects.exists()
+
+
+def test_no_partner_board_for_a_draft(other_member):
+    opportunity = OpportunityFactory(published_at=None)
+    assert other_member.get(f"/opportunities/{opportunity.reference}/partners/").status_code == 404
+
+
+def test_a_closed_opportunitys_board_takes_no_new_listings(other_member):
+    opportunity = OpportunityFactory(cancelled_at=timezone.now())
+    url = f"/opportunities/{opportunity.reference}/partners/"
+    assert "no new organisations can be listed" in other_member.get(url).text
+    other_member.post(url, {"role": PartnerRole.LEAD, "message": "Late"})
+    assert not PartnerListing.objects.exists()
