@@ -1,9 +1,10 @@
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
+
+from portal.forms import FormHelper
 
 
 def gds_helper(button):

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.actions import check_dates
-from opportunities.models import CpvCode, Lot, Opportunity, Procedure
+from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
+from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
+from portal.forms import FormHelper
 
 MONEY = {"invalid": _("Enter an amount in pounds, like 75000")}
 
@@ -304,7 +305,7 @@ class LotForm(forms.ModelForm):
         )
 
 
-LotFormSet = forms.formset_factory(LotForm, extra=0, max_num=20, can_delete=True)
+LotFormSet = forms.formset_factory(LotForm, extra=1, max_num=20, can_delete=True)
 
 
 class CancelForm(forms.Form):
@@ -323,3 +324,27 @@ class CancelForm(forms.Form):
         self.helper.add_input(
             Submit("submit", _("Cancel the opportunity"), css_class="govuk-button--warning")
         )
+
+
+class DocumentForm(forms.ModelForm):
+    """A tender document: same file types and size limit as the registry's documents."""
+
+    class Meta:
+        model = OpportunityDocument
+        fields = ["title", "file"]
+        help_texts = {
+            "title": _("For example, ‘Specification’ or ‘Pricing schedule’. Shown publicly"),
+            "file": _("PDF, Word, OpenDocument, PNG or JPEG, smaller than 10 MB"),
+        }
+        error_messages = {
+            "title": {"required": _("Enter a title for the document")},
+            "file": {"required": _("Choose a file to upload")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators.append(validate_upload)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.label_size = Size.SMALL
+        self.helper.add_input(Submit("submit", _("Upload document")))

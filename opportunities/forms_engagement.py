@@ -1,11 +1,11 @@
 """Forms for taking part in an opportunity: questions, answers, partners and alerts."""
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.models import Frequency, PartnerRole
+from portal.forms import FormHelper
 
 
 def _helper(*fields, submit):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from opportunities.views import alerts, detail, feed, partners, publish, questions, search
+from opportunities.views import (
+    alerts,
+    detail,
+    documents,
+    feed,
+    partners,
+    publish,
+    questions,
+    search,
+)
 
 app_name = "opportunities"
 
@@ -18,7 +27,9 @@ urlpatterns = [
     path("<str:reference>/edit/", publish.edit, name="edit"),
     path("<str:reference>/publish/", publish.publish, name="publish"),
     path("<str:reference>/cancel/", publish.cancel, name="cancel"),
+    path("<str:reference>/documents/", documents.documents, name="documents"),
     path("<str:reference>/documents/<int:pk>/", detail.document, name="document"),
+    path("<str:reference>/documents/<int:pk>/remove/", documents.remove, name="remove_document"),
     path("<str:reference>/follow/", detail.follow, name="follow"),
     path("<str:reference>/questions/", questions.questions, name="questions"),
     path("<str:reference>/questions/ask/", questions.ask, name="ask_question"),

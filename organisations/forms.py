@@ -1,6 +1,5 @@
 import re
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
+from portal.forms import FormHelper
 
 # Full UK postcode, as Royal Mail formats it (outward code, space, inward code).
 POSTCODE = re.compile(r"^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$")

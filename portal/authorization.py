@@ -45,6 +45,7 @@ class Permission(enum.Enum):
     SCORE_BIDS = "score_bids"
     SIGNPOST_OPPORTUNITIES = "signpost_opportunities"
     MANAGE_SCRUTINY = "manage_scrutiny"
+    PUBLISH_OPPORTUNITIES = "publish_opportunities"  # for an organisation allowed to publish
     # On an organisation (obj=organisation):
     VIEW_ORGANISATION_PRIVATE = "view_organisation_private"  # members-only fields, documents
     EDIT_ORGANISATION = "edit_organisation"  # profile, identifiers, contacts, documents
@@ -59,6 +60,7 @@ _GRANTED_BY = {
     Permission.SCORE_BIDS: {Role.EVALUATOR},
     Permission.SIGNPOST_OPPORTUNITIES: {Role.COUNCILLOR},
     Permission.MANAGE_SCRUTINY: {Role.SCRUTINY_OFFICER},
+    Permission.PUBLISH_OPPORTUNITIES: {Role.COMMISSIONER},
     Permission.VERIFY_ORGANISATIONS: {Role.SITE_ADMIN},
     Permission.VIEW_ORGANISATION_PRIVATE: {Role.SITE_ADMIN},
     Permission.VIEW_ORGANISATION_AUDIT: {Role.SITE_ADMIN},

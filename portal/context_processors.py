@@ -27,18 +27,20 @@ def navigation_for(request):
         (_("Organisations"), reverse("organisations:directory")),
     ]
     if user is not None and user.is_authenticated:
+        if has_permission(user, Permission.PUBLISH_OPPORTUNITIES):
+            items.append((_("Your opportunities"), reverse("opportunities:manage")))
         items.append((_("Your account"), reverse("accounts:profile")))
         if has_permission(user, Permission.ADMINISTER_SITE):
             items.append((_("Site admin"), reverse("admin:index")))
     else:
         items.append((_("Sign in"), reverse("accounts:login")))
         items.append((_("Create an account"), reverse("accounts:register")))
+    # The entry whose address is the longest start of this page's is the current
+    # one: /opportunities/manage/ is "Your opportunities", not "Opportunities".
     path = getattr(request, "path", "")
-    return [
-        {
-            "label": label,
-            "url": url,
-            "active": path == url or (url != "/" and path.startswith(url)),
-        }
-        for label, url in items
-    ]
+    current = max(
+        (url for _label, url in items if path == url or (url != "/" and path.startswith(url))),
+        key=len,
+        default=None,
+    )
+    return [{"label": label, "url": url, "active": url == current} for label, url in items]

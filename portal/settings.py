@@ -260,6 +260,8 @@ COMPACT_MINIMUM_WINDOW_DAYS = 84
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
+# Dates and times are typed as text (27/3/2027, 17:30): style them as GOV.UK inputs.
+CRISPY_CLASS_CONVERTERS = {"dateinput": "govuk-input", "timeinput": "govuk-input"}
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

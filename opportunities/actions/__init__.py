@@ -9,6 +9,7 @@ from opportunities.actions.alerts import (
     send_alerts,
     unsubscribe,
 )
+from opportunities.actions.documents import add_document, remove_document
 from opportunities.actions.following import follow, send_deadline_reminders, unfollow
 from opportunities.actions.partners import contact_partner, list_for_partners, withdraw_listing
 from opportunities.actions.publishing import (
@@ -32,12 +33,14 @@ __all__ = [
     "record_award",
     "require_commissioner",
     "update_draft",
+    "add_document",
     "answer_question",
     "ask_question",
     "contact_partner",
     "delete_saved_search",
     "follow",
     "list_for_partners",
+    "remove_document",
     "require_member",
     "save_search",
     "send_alerts",

@@ -1,4 +1,63 @@
-// Starts GOV.UK Frontend's components (error summaries, navigation toggles…).
+// Starts GOV.UK Frontend's components (error summaries, navigation toggles…),
+// then the portal's own small enhancements. Every page works without them.
 import { initAll } from "../dist/govuk-frontend.min.js";
 
 initAll();
+
+// Lists of checkboxes this long get a box that narrows them as you type.
+const LONG_LIST = 15;
+
+// "Wards the service covers" reads "wards the service covers" mid-sentence;
+// "CPV codes" stays as it is.
+function sentenceCase(text) {
+  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}
+
+// In forms marked data-filter-long-lists (CPV codes, wards), put a text box
+// above each long list of checkboxes that hides the options not containing
+// what is typed. Ticked options always stay in view, and a status message
+// tells screen reader users how many options are shown.
+function filterLongLists(form) {
+  for (const group of form.querySelectorAll(".govuk-checkboxes")) {
+    const items = [...group.querySelectorAll(".govuk-checkboxes__item")];
+    if (items.length < LONG_LIST) continue;
+    const name = group.querySelector("input").name;
+    const legend = group.closest("fieldset")?.querySelector("legend")?.textContent.trim();
+
+    const wrapper = document.createElement("div");
+    wrapper.className = "govuk-form-group govuk-!-margin-bottom-3";
+    const label = document.createElement("label");
+    label.className = "govuk-label";
+    label.htmlFor = `${name}-filter`;
+    label.textContent = `Narrow the list of ${sentenceCase(legend || "options")}`;
+    const input = document.createElement("input");
+    input.className = "govuk-input govuk-!-width-two-thirds";
+    input.id = label.htmlFor;
+    input.type = "search";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    const status = document.createElement("p");
+    status.className = "govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0";
+    status.setAttribute("role", "status");
+    wrapper.append(label, input, status);
+    group.before(wrapper);
+
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault(); // narrowing, not submitting
+    });
+    input.addEventListener("input", () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      for (const item of items) {
+        const text = item.textContent.toLowerCase();
+        const ticked = item.querySelector("input").checked;
+        const match = ticked || words.every((word) => text.includes(word));
+        item.classList.toggle("govuk-!-display-none", !match);
+        shown += match ? 1 : 0;
+      }
+      status.textContent = words.length ? `${shown} of ${items.length} shown` : "";
+    });
+  }
+}
+
+document.querySelectorAll("form[data-filter-long-lists]").forEach(filterLongLists);

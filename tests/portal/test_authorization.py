@@ -11,7 +11,7 @@ from portal.authorization import (
     held_roles,
     roles_of,
 )
-from tests.factories import CouncillorFactory, UserFactory
+from tests.factories import CouncillorFactory, MembershipFactory, PublisherFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,24 @@ pytestmark = pytest.mark.django_db
         (lambda: UserFactory(is_scrutiny_officer=True), {Permission.MANAGE_SCRUTINY}),
         (lambda: UserFactory(is_evaluator=True), {Permission.SCORE_BIDS}),
         (lambda: CouncillorFactory().user, {Permission.SIGNPOST_OPPORTUNITIES}),
+        (
+            lambda: MembershipFactory(organisation=PublisherFactory()).user,
+            {Permission.PUBLISH_OPPORTUNITIES},
+        ),
         (lambda: UserFactory(), set()),
         (lambda: AnonymousUser(), set()),
         (lambda: UserFactory(is_superuser=True, is_active=False), set()),
     ],
-    ids=["site admin", "scrutiny", "evaluator", "councillor", "member", "visitor", "inactive"],
+    ids=[
+        "site admin",
+        "scrutiny",
+        "evaluator",
+        "councillor",
+        "commissioner",
+        "member",
+        "visitor",
+        "inactive",
+    ],
 )
 def test_each_role_holds_exactly_its_permissions(make_user, allowed):
     user = make_user()

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from opportunities.models import Follow, Opportunity, PartnerContact, PartnerListing, Question
 from organisations.models import (
     Councillor,
     LegalForm,
@@ -23,6 +24,11 @@ def snapshot():
         list(Councillor.objects.values_list("user__email", "wards__name")),
         list(Organisation.objects.values_list("slug", "name", "publishing_allowed_at")),
         list(Membership.objects.values_list("user__email", "organisation__slug", "role")),
+        list(Opportunity.objects.values_list("reference", "title", "published_at")),
+        list(Question.objects.values_list("pk", "text", "asked_at", "answered_at")),
+        list(Follow.objects.values_list("pk", "organisation__slug", "created_at")),
+        list(PartnerListing.objects.values_list("pk", "organisation__slug", "role", "created_at")),
+        list(PartnerContact.objects.values_list("pk", "listing", "organisation__slug", "sent_at")),
     )
 
 
