@@ -1,20 +1,15 @@
 """The emails opportunities send, rendered from plain-text templates."""
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.emails import absolute_url
 from opportunities.tokens import unsubscribe_token
 from organisations.models import Membership
-
-# Deadlines are shown in UK time, whatever zone the server runs in.
-LONDON = ZoneInfo("Europe/London")
+from portal.formats import moment_in_words
 
 
 def follower_addresses(opportunity):
@@ -52,18 +47,6 @@ def send_amendment(amendment):
         },
         follower_addresses(opportunity),
     )
-
-
-def moment_in_words(moment):
-    """A deadline as people read it: ``12:00pm on Monday 2 March 2026 (UK time)``.
-
-    Always in Europe/London, whatever the server's clock says, and never a bare
-    date: a deadline is an instant.
-    """
-    local = timezone.localtime(moment, LONDON)
-    hour = local.hour % 12 or 12
-    half = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local:%M}{half} on {local:%A} {local.day} {local:%B %Y} (UK time)"
 
 
 def _members_addresses(organisation):

@@ -282,7 +282,11 @@ class LotForm(forms.ModelForm):
     class Meta:
         model = Lot
         fields = ["title", "description", "value", "max_awards"]
-        labels = {"value": _("Estimated value (£)")}
+        labels = {
+            "title": _("Title of the lot"),
+            "description": _("What the lot covers"),
+            "value": _("Estimated value of the lot (£)"),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "value": forms.TextInput(attrs={"inputmode": "decimal"}),

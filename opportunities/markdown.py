@@ -22,7 +22,6 @@ ALLOWED_TAGS = {
     "strong",
     "em",
     "a",
-    "h2",
     "h3",
     "h4",
     "blockquote",
@@ -44,7 +43,6 @@ GOVUK_CLASSES = {
     "ul": "govuk-list govuk-list--bullet",
     "ol": "govuk-list govuk-list--number",
     "a": "govuk-link",
-    "h2": "govuk-heading-m",
     "h3": "govuk-heading-s",
     "h4": "govuk-heading-s",
     "blockquote": "govuk-inset-text",
@@ -57,19 +55,21 @@ GOVUK_CLASSES = {
 }
 
 
-# "# Title" becomes a second-level heading: the page's own title is its only h1.
-# Below h4 the page has no smaller heading style, so h5 and h6 become h4.
-HEADING_LEVELS = (
-    (re.compile(r"<(/?)h1\b", re.IGNORECASE), r"<\1h2"),
-    (re.compile(r"<(/?)h[56]\b", re.IGNORECASE), r"<\1h4"),
-)
+# The text sits under the page's own "Description" (an h2), so "# Title" and
+# "## Title" become h3 and everything smaller h4, which has the smallest style.
+HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _shift_heading(match):
+    return f"<{match[1]}h{3 if int(match[2]) <= 2 else 4}"
 
 
 def render(text):
     """``text`` as Markdown, rendered to sanitised HTML marked safe for templates.
 
-    Headings written ``#`` and ``##`` both become ``<h2>``: the page's own
-    title is the only ``<h1>``. Links keep only http, https and mailto addresses and get
+    Headings written ``#`` and ``##`` become ``<h3>``, smaller ones ``<h4>``:
+    the text sits under the page's own second-level "Description" heading.
+    Links keep only http, https and mailto addresses and get
     ``rel="noopener noreferrer"``. Anything else (scripts, styles, event
     handlers, images, iframes, relative links) is removed.
     """
@@ -80,8 +80,7 @@ def render(text):
         extensions=["tables", "sane_lists"],
         output_format="html",
     )
-    for pattern, replacement in HEADING_LEVELS:
-        html = pattern.sub(replacement, html)
+    html = HEADING.sub(_shift_heading, html)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

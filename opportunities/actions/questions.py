@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from opportunities import tasks
 from opportunities.actions.publishing import require_commissioner
-from opportunities.emails import moment_in_words
 from opportunities.models import Question, Status
 from portal.authorization import membership_role
+from portal.formats import moment_in_words
 
 
 def require_member(organisation, by):

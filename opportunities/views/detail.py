@@ -11,12 +11,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from opportunities import actions, rules
-from opportunities.emails import moment_in_words
 from opportunities.markdown import render as render_markdown
 from opportunities.models import Follow, Opportunity, Question, Status
 from organisations.models import Membership
 from organisations.views.manage import ACTING_FOR
 from portal.authorization import membership_role
+from portal.formats import moment_in_words
 
 STATUS_TAGS = {
     Status.DRAFT: "govuk-tag--yellow",

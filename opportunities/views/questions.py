@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opportunities import actions
-from opportunities.emails import moment_in_words
 from opportunities.forms_engagement import AnswerForm, QuestionForm
 from opportunities.views.detail import (
     acting_organisation,
@@ -18,6 +17,7 @@ from opportunities.views.detail import (
     is_commissioner_for,
     published_or_404,
 )
+from portal.formats import moment_in_words
 
 
 @login_required

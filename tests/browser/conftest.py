@@ -277,3 +277,23 @@ def mobile_page(request, browser, live_server, axe, settings):
     context, checked = _new_page(request, browser, live_server, axe, MOBILE)
     yield checked
     context.close()
+
+
+@pytest.fixture
+def colleague_page(request, browser, live_server, axe, page):
+    """Someone else's phone, with its own cookies, checked like ``page``.
+
+    Its screenshots are named ``<test>-colleague-<n>.png`` so that they do not
+    overwrite those of ``page``.
+    """
+    context = browser.new_context(viewport=MOBILE, locale="en-GB")
+    context.set_default_timeout(10_000)
+    checked = CheckedPage(
+        context.new_page(),
+        base_url=live_server.url,
+        axe=axe,
+        test_name=f"{request.node.name}-colleague",
+    )
+    context.route(lambda url: not checked._same_origin(url), lambda route: route.abort())
+    yield checked
+    context.close()

@@ -7,33 +7,11 @@ second person's browser, on a phone, checked the same way.
 
 import re
 
-import pytest
-from conftest import MOBILE, CheckedPage
 from playwright.sync_api import expect
 from test_journeys import link_in, sign_in
 
 from organisations.models import Organisation
 from portal.demo import DEMO_PASSWORD
-
-
-@pytest.fixture
-def colleague_page(request, browser, live_server, axe, page):
-    """Someone else's phone, with its own cookies, checked like ``page``.
-
-    Its screenshots are named ``<test>-colleague-<n>.png`` so that they do not
-    overwrite those of ``page``.
-    """
-    context = browser.new_context(viewport=MOBILE, locale="en-GB")
-    context.set_default_timeout(10_000)
-    checked = CheckedPage(
-        context.new_page(),
-        base_url=live_server.url,
-        axe=axe,
-        test_name=f"{request.node.name}-colleague",
-    )
-    context.route(lambda url: not checked._same_origin(url), lambda route: route.abort())
-    yield checked
-    context.close()
 
 
 def emails_to(mailoutbox, address, subject):

@@ -73,8 +73,8 @@ def test_the_page_shows_the_notice_with_deadlines_in_uk_time_in_words(visitor):
     assert opportunity.publisher.name in text
     assert "Weekly lunch clubs in community venues." in text
     assert "Open</strong>" in text
-    assert "12:00pm on Monday 2 March 2026 (UK time)" in text
-    assert "12:00pm on Monday 30 March 2026 (UK time)" in text
+    assert "midday on Monday 2 March 2026 (UK time)" in text
+    assert "midday on Monday 30 March 2026 (UK time)" in text
     assert "£40,000 to £60,000 excluding VAT" in text
     assert "1 June 2026" in text
     assert "3 years" in text
@@ -108,7 +108,7 @@ def test_the_description_is_rendered_markdown_with_nothing_dangerous(visitor):
         "[x](javascript:alert(1))"
     )
     text = page(visitor, opportunity).text
-    assert '<h2 class="govuk-heading-m">Outcomes</h2>' in text
+    assert '<h3 class="govuk-heading-s">Outcomes</h3>' in text
     assert "<li>fewer lonely people</li>" in text
     assert "alert(1)" not in text
 
@@ -259,7 +259,7 @@ def test_after_the_deadline_for_questions_the_page_says_when_they_closed(organis
     )
     with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=UTC)):
         text = page(organisation_admin, opportunity).text
-    assert "Questions closed at 12:00pm on Monday 2 March 2026 (UK time)" in text
+    assert "Questions closed at midday on Monday 2 March 2026 (UK time)" in text
     assert "/questions/ask/" not in text
 
 
@@ -287,6 +287,10 @@ def test_the_publishers_commissioners_see_how_many_questions_wait(commissioner):
     Question.objects.create(opportunity=opportunity, organisation=OrganisationFactory(), text="?")
     text = page(commissioner, opportunity).text
     assert "Questions to answer (1)" in text
+    # Their own opportunity is not one to follow, ask about or find partners for.
+    assert "Follow this opportunity" not in text
+    assert "Ask a question" not in text
+    assert "Look for partners" not in text
 
 
 # --- Performance ----------------------------------------------------------------------

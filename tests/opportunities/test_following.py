@@ -140,7 +140,7 @@ def test_the_7_day_reminder_goes_once_to_each_member(followed):
     assert recipients() == members
     message = mail.outbox[0]
     assert "BCC-2026-0077 closes in 7 days" in message.subject
-    assert "12:00pm on Monday 30 March 2026 (UK time)" in message.body
+    assert "midday on Monday 30 March 2026 (UK time)" in message.body
     assert "/opportunities/BCC-2026-0077/" in message.body
     assert actions.send_deadline_reminders(now=now + timedelta(hours=1)) == 0
     assert len(mail.outbox) == 2

@@ -86,7 +86,7 @@ def test_a_listed_opportunity_shows_its_publisher_and_deadline(visitor):
     text = visitor.get("/").text
     assert f'href="/opportunities/{listed.reference}/">Carers</a>' in text
     assert "The NHS. Closes " in text
-    assert ", UK time" in text
+    assert "(UK time)" in text
 
 
 def test_with_nothing_open_the_lists_say_so(visitor):

@@ -12,14 +12,14 @@ def test_markdown_becomes_govuk_styled_html():
     assert '<ol class="govuk-list govuk-list--number">' in html
 
 
-def test_headings_start_at_h2_because_the_page_title_is_the_only_h1():
+def test_headings_start_at_h3_because_they_sit_under_the_pages_description_heading():
     html = render("# Scope\n\n## Outcomes\n\n### Detail\n\n###### Small\n\n<h1>Raw</h1>")
-    assert "<h1" not in html and "<h5" not in html and "<h6" not in html
-    assert '<h2 class="govuk-heading-m">Scope</h2>' in html
-    assert '<h2 class="govuk-heading-m">Outcomes</h2>' in html
-    assert '<h3 class="govuk-heading-s">Detail</h3>' in html
+    assert not any(f"<h{n}" in html for n in (1, 2, 5, 6))
+    assert '<h3 class="govuk-heading-s">Scope</h3>' in html
+    assert '<h3 class="govuk-heading-s">Outcomes</h3>' in html
+    assert '<h4 class="govuk-heading-s">Detail</h4>' in html
     assert '<h4 class="govuk-heading-s">Small</h4>' in html
-    assert '<h2 class="govuk-heading-m">Raw</h2>' in html
+    assert '<h3 class="govuk-heading-s">Raw</h3>' in html
 
 
 def test_links_keep_web_and_mailto_addresses_and_open_safely():

@@ -67,7 +67,7 @@ def test_a_question_after_the_deadline_is_refused_with_the_deadline_in_words(ask
     ):
         ask(opportunity, asker)
     assert refused.value.message_dict["text"] == [
-        "Questions closed at 12:00pm on Monday 2 March 2026 (UK time)"
+        "Questions closed at midday on Monday 2 March 2026 (UK time)"
     ]
     assert not Question.objects.exists()
 
@@ -210,7 +210,7 @@ def test_after_the_deadline_the_ask_page_says_so_and_takes_nothing(organisation_
     url = f"/opportunities/{opportunity.reference}/questions/ask/"
     with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=UTC)):
         response = organisation_admin.post(url, {"text": "Too late?"})
-    assert "Questions closed at 12:00pm on Monday 2 March 2026 (UK time)" in response.text
+    assert "Questions closed at midday on Monday 2 March 2026 (UK time)" in response.text
     assert not Question.objects.exists()
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     OpportunityFactory,
     PublisherFactory,
     ServiceCategoryFactory,
+    UserFactory,
     WardFactory,
 )
 
@@ -355,7 +356,7 @@ def test_a_result_shows_its_publisher_value_deadline_and_category(visitor):
     assert f'href="/opportunities/{opportunity.reference}/">Carers support</a>' in text
     assert "Birmingham City Council" in text
     assert "£50,000 to £75,000.50, excluding VAT" in text
-    assert "12:00pm on Monday 2 July 2040, UK time" in text
+    assert "midday on Monday 2 July 2040 (UK time)" in text
     assert "Carers" in text
 
 
@@ -369,7 +370,7 @@ def test_a_single_value_including_vat_and_a_winter_deadline(visitor):
     )
     text = visitor.get(SEARCH).text
     assert "£12,000, including VAT" in text
-    assert "5:30pm on Monday 3 December 2040, UK time" in text
+    assert "5:30pm on Monday 3 December 2040 (UK time)" in text
 
 
 def result_for(response, title):
@@ -596,3 +597,12 @@ def test_postgres_search_uses_the_gin_index(db):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"Bitmap Index Scan on {search_index_migration.INDEX_NAME}" in plan, plan
+
+
+def test_the_search_page_offers_alerts_for_exactly_this_search(visitor, client):
+    response = visitor.get("/opportunities/", {"q": "advice", "small": "on"})
+    assert 'href="/opportunities/alerts/save/?q=advice&amp;small=on"' in response.text
+    assert "Your saved searches" not in response.text
+    signed_in = UserFactory()
+    client.force_login(signed_in)
+    assert "Your saved searches" in client.get("/opportunities/").text

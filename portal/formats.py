@@ -1,0 +1,29 @@
+"""Dates and times written the way GOV.UK writes them."""
+
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+# Deadlines are shown in UK time, whatever zone the server runs in.
+LONDON = ZoneInfo("Europe/London")
+
+
+def time_in_words(local):
+    """``midday``, ``midnight``, ``5pm`` or ``5:30pm``: no ``:00``, no 24-hour clock."""
+    if (local.hour, local.minute) == (12, 0):
+        return "midday"
+    if (local.hour, local.minute) == (0, 0):
+        return "midnight"
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def moment_in_words(moment):
+    """A deadline as people read it: ``midday on Monday 2 March 2026 (UK time)``.
+
+    Always in Europe/London, whatever the server's clock says, and never a bare
+    date: a deadline is an instant.
+    """
+    local = timezone.localtime(moment, LONDON)
+    return f"{time_in_words(local)} on {local:%A} {local.day} {local:%B %Y} (UK time)"

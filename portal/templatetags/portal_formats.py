@@ -1,0 +1,11 @@
+from django import template
+
+from portal import formats
+
+register = template.Library()
+
+
+@register.filter
+def moment_in_words(moment):
+    """``{{ deadline|moment_in_words }}``: see ``portal.formats.moment_in_words``."""
+    return formats.moment_in_words(moment) if moment else ""
