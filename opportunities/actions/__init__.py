@@ -23,6 +23,7 @@ from opportunities.actions.publishing import (
     update_draft,
 )
 from opportunities.actions.questions import answer_question, ask_question, require_member
+from opportunities.actions.reference import import_cpv_codes
 
 __all__ = [
     "amend",
@@ -39,6 +40,7 @@ __all__ = [
     "contact_partner",
     "delete_saved_search",
     "follow",
+    "import_cpv_codes",
     "list_for_partners",
     "remove_document",
     "require_member",

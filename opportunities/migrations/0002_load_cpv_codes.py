@@ -1,18 +1,10 @@
-import csv
-from pathlib import Path
-
 from django.db import migrations
-
-CSV = Path(__file__).resolve().parent.parent / "data" / "cpv_services.csv"
 
 
 def load(apps, schema_editor):
-    CpvCode = apps.get_model("opportunities", "CpvCode")
-    with open(CSV, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            CpvCode.objects.update_or_create(
-                code=row["code"], defaults={"description": row["description"]}
-            )
+    from opportunities.actions.reference import import_cpv_codes
+
+    import_cpv_codes(model=apps.get_model("opportunities", "CpvCode"))
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from opportunities.models import (
+    CpvCode,
     Follow,
     PartnerContact,
     PartnerListing,
@@ -89,3 +90,12 @@ def test_demo_contact_requests_go_between_listed_organisations(users):
         assert contact.organisation != contact.listing.organisation
         assert contact.listing.created_at < contact.sent_at < timezone.now()
         assert is_member(contact.sent_by, contact.organisation)
+
+
+def test_seeding_brings_back_cpv_codes_a_flushed_database_lost(users):
+    # Browser tests flush the tables between tests, data migrations' rows too.
+    shipped = CpvCode.objects.count()
+    assert shipped > 40
+    CpvCode.objects.all().delete()
+    demo.seed()
+    assert CpvCode.objects.count() == shipped

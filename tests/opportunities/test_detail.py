@@ -73,8 +73,8 @@ def test_the_page_shows_the_notice_with_deadlines_in_uk_time_in_words(visitor):
     assert opportunity.publisher.name in text
     assert "Weekly lunch clubs in community venues." in text
     assert "Open</strong>" in text
-    assert "midday on Monday 2 March 2026 (UK time)" in text
-    assert "midday on Monday 30 March 2026 (UK time)" in text
+    assert "Midday on Monday 2 March 2026 (UK time)" in text
+    assert "Midday on Monday 30 March 2026 (UK time)" in text
     assert "£40,000 to £60,000 excluding VAT" in text
     assert "1 June 2026" in text
     assert "3 years" in text

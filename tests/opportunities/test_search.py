@@ -565,7 +565,7 @@ def test_the_search_runs_a_fixed_number_of_queries(
 
 @pytest.mark.postgres
 def test_postgres_search_uses_the_gin_index(db):
-    # Tests run without migrations, so build the index the migration builds.
+    # Migration 0003 built the index; this keeps the test honest under --no-migrations.
     with connection.cursor() as cursor:
         cursor.execute(search_index_migration.CREATE_INDEX)
     publisher, category = PublisherFactory(), ServiceCategoryFactory()
