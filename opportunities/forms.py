@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opportunities.actions import check_dates
+from opportunities.actions import changed_deadlines, check_dates
 from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
 from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
@@ -240,15 +240,7 @@ class OpportunityForm(forms.ModelForm):
             cleaned["clarification_deadline"] = clarification
             cleaned["submission_deadline"] = submission
             opens_at = self.instance.published_at or timezone.now()
-            changed = (
-                [
-                    n
-                    for n in ("clarification_deadline", "submission_deadline")
-                    if getattr(self.instance, n) != cleaned[n]
-                ]
-                if self.instance.published_at
-                else ("clarification_deadline", "submission_deadline")
-            )
+            changed = changed_deadlines(self.instance, cleaned)
             try:
                 check_dates(
                     clarification_deadline=clarification,
@@ -309,7 +301,19 @@ class LotForm(forms.ModelForm):
         )
 
 
-LotFormSet = forms.formset_factory(LotForm, extra=1, max_num=20, can_delete=True)
+class BaseLotFormSet(forms.BaseFormSet):
+    def lots(self):
+        """The lots filled in and not ticked for removal, as fields for the actions."""
+        return [
+            {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+            for form in self
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+LotFormSet = forms.formset_factory(
+    LotForm, formset=BaseLotFormSet, extra=1, max_num=20, can_delete=True
+)
 
 
 class CancelForm(forms.Form):

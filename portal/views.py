@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from opportunities.queries import home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
-from organisations.views.manage import ACTING_FOR
+from organisations.views.manage import acting_organisation
 from portal.authorization import Role, held_roles
 
 
@@ -17,7 +17,6 @@ def home(request):
     """
     roles = held_roles(request.user)
     memberships = memberships_of(request.user) if Role.ORGANISATION_MEMBER in roles else []
-    acting_for = request.session.get(ACTING_FOR)
     return render(
         request,
         "home.html",
@@ -27,10 +26,7 @@ def home(request):
                 wards_represented_by(request.user) if Role.COUNCILLOR in roles else []
             ),
             "memberships": memberships,
-            "acting_for": next(
-                (m.organisation for m in memberships if m.organisation_id == acting_for),
-                memberships[0].organisation if memberships else None,
-            ),
+            "acting_for": acting_organisation(request, memberships),
             "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
             **home_page_summary(),
         },

@@ -15,8 +15,10 @@ from opportunities.actions.partners import contact_partner, list_for_partners, w
 from opportunities.actions.publishing import (
     amend,
     cancel,
+    changed_deadlines,
     check_dates,
     create_draft,
+    is_commissioner,
     publish,
     record_award,
     require_commissioner,
@@ -28,8 +30,10 @@ from opportunities.actions.reference import import_cpv_codes
 __all__ = [
     "amend",
     "cancel",
+    "changed_deadlines",
     "check_dates",
     "create_draft",
+    "is_commissioner",
     "publish",
     "record_award",
     "require_commissioner",

@@ -129,7 +129,11 @@ def send_alerts(*, now=None):
             matches = list(new_matches(saved_search, now=now)[: MAX_LISTED + 1])
             if matches:
                 listed = matches[:MAX_LISTED]
-                more = new_matches(saved_search, now=now).count() - len(listed)
+                more = (
+                    new_matches(saved_search, now=now).count() - len(listed)
+                    if len(matches) > MAX_LISTED
+                    else 0
+                )
                 emails.send_alert(saved_search, matches=listed, more=more)
                 sent += 1
             saved_search.alerted_up_to = now

@@ -13,13 +13,28 @@ from portal.authorization import membership_role
 MANY_TO_MANY = ("wards", "cpv_codes")
 
 
+def is_commissioner(user, publisher):
+    """True when ``user`` belongs to ``publisher`` and ``publisher`` may publish."""
+    return publisher.can_publish and membership_role(user, publisher) is not None
+
+
 def require_commissioner(publisher, by):
-    """Raise ``PermissionError`` unless ``by`` belongs to a publisher that may publish."""
-    if not publisher.can_publish or membership_role(by, publisher) is None:
+    """Raise ``PermissionError`` unless ``by`` is one of ``publisher``'s commissioners."""
+    if not is_commissioner(by, publisher):
         raise PermissionError("Only the publisher's commissioners can do this.")
 
 
 DEADLINES = ("clarification_deadline", "submission_deadline")
+
+
+def changed_deadlines(opportunity, values):
+    """The deadlines in ``values`` that the rules must check: both for a draft,
+    which has promised nothing yet; once published, only those that change."""
+    if opportunity.published_at is None:
+        return DEADLINES
+    return [
+        name for name in DEADLINES if name in values and values[name] != getattr(opportunity, name)
+    ]
 
 
 def check_dates(
@@ -155,9 +170,7 @@ def amend(*, opportunity, by, what_changed, lots=None, **fields):
         raise ValueError("Only an open opportunity can be amended.")
     if not what_changed.strip():
         raise ValidationError({"amendment_summary": _("Say what has changed")})
-    changed = [
-        name for name in DEADLINES if name in fields and fields[name] != getattr(opportunity, name)
-    ]
+    changed = changed_deadlines(opportunity, fields)
     _apply(opportunity, fields, lots)
     check_dates(
         clarification_deadline=opportunity.clarification_deadline,

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from opportunities import actions, rules
 from opportunities.markdown import render as render_markdown
 from opportunities.models import Follow, Opportunity, Question, Status
-from organisations.models import Membership
-from organisations.views.manage import ACTING_FOR
-from portal.authorization import membership_role
+from organisations.views.manage import acting_organisation
 from portal.formats import moment_in_words
 
 STATUS_TAGS = {
@@ -25,24 +23,6 @@ STATUS_TAGS = {
     Status.AWARDED: "govuk-tag--blue",
     Status.CANCELLED: "govuk-tag--red",
 }
-
-
-def acting_organisation(request):
-    """The organisation the user acts for: the one chosen this session if they still
-    belong to it, else their first. ``None`` for visitors and people with none."""
-    if not request.user.is_authenticated:
-        return None
-    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
-    chosen = request.session.get(ACTING_FOR)
-    membership = memberships.filter(organisation_id=chosen).first() if chosen else None
-    membership = membership or memberships.order_by("pk").first()
-    return membership.organisation if membership else None
-
-
-def is_commissioner_for(user, opportunity):
-    """True when ``user`` is one of the commissioners of the opportunity's publisher."""
-    publisher = opportunity.publisher
-    return publisher.can_publish and membership_role(user, publisher) is not None
 
 
 def published_or_404(reference, queryset=None):
@@ -120,7 +100,7 @@ def detail(request, reference):
     now = timezone.now()
     status = opportunity.status_at(now)
     organisation = acting_organisation(request)
-    commissioner = is_commissioner_for(request.user, opportunity)
+    commissioner = actions.is_commissioner(request.user, opportunity.publisher)
     context = {
         "opportunity": opportunity,
         "status": status,

@@ -12,24 +12,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opportunities import actions
 from opportunities.forms import CancelForm, LotFormSet, OpportunityForm
 from opportunities.models import Opportunity, Status
-from organisations.models import Membership
-from organisations.views.manage import ACTING_FOR
+from opportunities.views.detail import add_errors
+from organisations.queries import memberships_of
+from organisations.views.manage import acting_organisation
 
 
-def publishers_for(user):
-    """The organisations ``user`` may publish for, the one they act for first."""
-    memberships = Membership.objects.filter(
-        user=user, organisation__publishing_allowed_at__isnull=False
-    ).select_related("organisation")
-    return [m.organisation for m in memberships]
+def _publishing_memberships(user):
+    return [m for m in memberships_of(user) if m.organisation.can_publish]
 
 
 def _publisher_or_404(request):
-    publishers = publishers_for(request.user)
-    if not publishers:
+    """The publisher the user acts for, or their first; 404 if they commission for none."""
+    publisher = acting_organisation(request, _publishing_memberships(request.user))
+    if publisher is None:
         raise Http404
-    acting = request.session.get(ACTING_FOR)
-    return next((p for p in publishers if p.pk == acting), publishers[0])
+    return publisher
 
 
 def _own_opportunity(request, reference):
@@ -37,7 +34,7 @@ def _own_opportunity(request, reference):
     return get_object_or_404(
         Opportunity.objects.select_related("publisher"),
         reference=reference,
-        publisher__in=publishers_for(request.user),
+        publisher__in=[m.organisation for m in _publishing_memberships(request.user)],
     )
 
 
@@ -51,18 +48,6 @@ def _lots_initial(opportunity):
         }
         for lot in opportunity.lots.all()
     ]
-
-
-def _lots(formset):
-    return [
-        form.cleaned_data
-        for form in formset
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
-
-
-def _clean_lot(data):
-    return {key: value for key, value in data.items() if key != "DELETE"}
 
 
 @login_required
@@ -83,12 +68,9 @@ def manage(request):
 def _save(request, form, formset, save):
     try:
         with transaction.atomic():
-            opportunity = save(
-                lots=[_clean_lot(lot) for lot in _lots(formset)], **form.fields_for_action()
-            )
+            opportunity = save(lots=formset.lots(), **form.fields_for_action())
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_errors(form, error)
         return None
     return opportunity
 

@@ -11,12 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opportunities import actions
 from opportunities.forms_engagement import AnswerForm, QuestionForm
-from opportunities.views.detail import (
-    acting_organisation,
-    add_errors,
-    is_commissioner_for,
-    published_or_404,
-)
+from opportunities.views.detail import add_errors, published_or_404
+from organisations.views.manage import acting_organisation
 from portal.formats import moment_in_words
 
 
@@ -75,7 +71,7 @@ def ask(request, reference):
 
 def _commissioners_opportunity(request, reference):
     opportunity = published_or_404(reference)
-    if not is_commissioner_for(request.user, opportunity):
+    if not actions.is_commissioner(request.user, opportunity.publisher):
         raise Http404
     return opportunity
 

@@ -10,10 +10,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from organisations import actions
 from organisations.forms import InvitationForm, OrganisationForm
 from organisations.models import Membership, MembershipRole, Organisation
-from organisations.queries import invitation_from_link
+from organisations.queries import invitation_from_link, memberships_of
 from portal.authorization import Permission, get_object_or_404_for
 
 ACTING_FOR = "acting_for_organisation"
+
+
+def acting_organisation(request, memberships=None):
+    """The organisation the user acts for: the one chosen this session if they
+    still belong to it, else the first of ``memberships`` (by default all of
+    theirs, by name). ``None`` for visitors and people with none."""
+    if not request.user.is_authenticated:
+        return None
+    if memberships is None:
+        memberships = memberships_of(request.user)
+    organisations = [membership.organisation for membership in memberships]
+    chosen = request.session.get(ACTING_FOR)
+    return next(
+        (o for o in organisations if o.pk == chosen), organisations[0] if organisations else None
+    )
 
 
 def _organisation_for(request, permission, slug):
