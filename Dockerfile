@@ -9,6 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint draws progress-report PDFs with Pango; Liberation Sans is the
+# report's typeface (metrically Arial, as the council's own reports).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a change to the code alone does not reinstall them.
 # They are read from pyproject.toml with tomllib, as bin/_setup.sh does.
 COPY pyproject.toml ./

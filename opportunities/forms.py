@@ -12,7 +12,7 @@ from opportunities.actions import changed_deadlines, check_dates
 from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
 from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
-from portal.forms import FormHelper
+from portal.forms import FormHelper, deadline_fields
 
 MONEY = {"invalid": _("Enter an amount in pounds, like 75000")}
 
@@ -24,30 +24,6 @@ def _helper(*layout):
     helper.form_tag = False
     helper.layout = Layout(*layout)
     return helper
-
-
-def deadline_fields(prefix, label):
-    """A date and a time field for a deadline, entered in UK time."""
-    return {
-        f"{prefix}_date": forms.DateField(
-            label=_("%(label)s: date") % {"label": label},
-            help_text=_("For example, 27/3/2027"),
-            error_messages={
-                "required": _("Enter the date of the %(label)s") % {"label": label.lower()},
-                "invalid": _("Enter the date like 27/3/2027"),
-            },
-        ),
-        f"{prefix}_time": forms.TimeField(
-            label=_("%(label)s: time (UK time)") % {"label": label},
-            help_text=_("For example, 12:00 for noon or 17:30"),
-            initial=dt.time(12, 0),
-            widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}),
-            error_messages={
-                "required": _("Enter the time, like 12:00"),
-                "invalid": _("Enter the time like 12:00 or 17:30"),
-            },
-        ),
-    }
 
 
 class OpportunityForm(forms.ModelForm):

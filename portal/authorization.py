@@ -44,7 +44,9 @@ class Permission(enum.Enum):
     ADMINISTER_SITE = "administer_site"
     SCORE_BIDS = "score_bids"
     SIGNPOST_OPPORTUNITIES = "signpost_opportunities"
-    MANAGE_SCRUTINY = "manage_scrutiny"
+    MANAGE_SCRUTINY = "manage_scrutiny"  # inquiries, rounds, the committee's decisions
+    # On a recommendation (obj=recommendation): its responsible people, and scrutiny officers.
+    SUBMIT_ASSESSMENT = "submit_assessment"
     PUBLISH_OPPORTUNITIES = "publish_opportunities"  # for an organisation allowed to publish
     # On an organisation (obj=organisation):
     VIEW_ORGANISATION_PRIVATE = "view_organisation_private"  # members-only fields, documents
@@ -60,6 +62,7 @@ _GRANTED_BY = {
     Permission.SCORE_BIDS: {Role.EVALUATOR},
     Permission.SIGNPOST_OPPORTUNITIES: {Role.COUNCILLOR},
     Permission.MANAGE_SCRUTINY: {Role.SCRUTINY_OFFICER},
+    Permission.SUBMIT_ASSESSMENT: {Role.SCRUTINY_OFFICER},
     Permission.PUBLISH_OPPORTUNITIES: {Role.COMMISSIONER},
     Permission.VERIFY_ORGANISATIONS: {Role.SITE_ADMIN},
     Permission.VIEW_ORGANISATION_PRIVATE: {Role.SITE_ADMIN},
@@ -138,7 +141,8 @@ def has_permission(user, permission, *, obj=None):
     """Whether ``user`` may exercise ``permission`` (on ``obj`` when given).
 
     Inactive and anonymous users hold no permission. With an organisation as
-    ``obj``, its members gain what their membership role allows.
+    ``obj``, its members gain what their membership role allows; with a
+    scrutiny recommendation, its responsible people may submit assessments.
     """
     if not isinstance(permission, Permission):
         raise TypeError(f"Expected a Permission, got {permission!r}")
@@ -147,6 +151,13 @@ def has_permission(user, permission, *, obj=None):
     if obj is not None and obj._meta.label == "organisations.Organisation":
         role = membership_role(user, obj)
         return role is not None and permission in _GRANTED_TO_MEMBERS[role]
+    if obj is not None and obj._meta.label == "tracking.Recommendation":
+        return (
+            permission is Permission.SUBMIT_ASSESSMENT
+            and user.is_authenticated
+            and user.is_active
+            and obj.responsible_people.filter(pk=user.pk).exists()
+        )
     return False
 
 

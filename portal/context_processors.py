@@ -25,10 +25,15 @@ def navigation_for(request):
         (_("Home"), reverse("home")),
         (_("Opportunities"), reverse("opportunities:search")),
         (_("Organisations"), reverse("organisations:directory")),
+        (_("Scrutiny tracking"), reverse("tracking:list")),
     ]
     if user is not None and user.is_authenticated:
         if has_permission(user, Permission.PUBLISH_OPPORTUNITIES):
             items.append((_("Your opportunities"), reverse("opportunities:manage")))
+        if has_permission(user, Permission.MANAGE_SCRUTINY):
+            items.append((_("Scrutiny dashboard"), reverse("tracking:dashboard")))
+        if user.scrutiny_recommendations.exists():
+            items.append((_("Your assessments"), reverse("tracking:my_assessments")))
         items.append((_("Your account"), reverse("accounts:profile")))
         if has_permission(user, Permission.ADMINISTER_SITE):
             items.append((_("Site admin"), reverse("admin:index")))

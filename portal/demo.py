@@ -5,6 +5,7 @@ from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
 from organisations.models import Ward
+from tracking import demo as tracking_demo
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -53,5 +54,8 @@ def seed():
     opportunities_demo.seed(
         publisher=organisations["Birmingham City Council – Adults and Social Care"],
         by=users["commissioner@example.org"],
+    )
+    tracking_demo.seed(
+        officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]
     )
     return users

@@ -27,3 +27,8 @@ def moment_in_words(moment):
     """
     local = timezone.localtime(moment, LONDON)
     return f"{time_in_words(local)} on {local:%A} {local.day} {local:%B %Y} (UK time)"
+
+
+def date_in_words(day):
+    """``2 March 2026``: a date without a leading zero, as GOV.UK writes it."""
+    return f"{day.day} {day:%B %Y}"

@@ -1,7 +1,11 @@
 """What every form in the portal shares."""
 
+import datetime as dt
+
 from crispy_forms_gds import helper
 from crispy_forms_gds.layout import Size
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class FormHelper(helper.FormHelper):
@@ -20,3 +24,37 @@ class FormHelper(helper.FormHelper):
         if self.legend_size:
             attributes["legend_size"] = Size.for_legend(self.legend_size)
         return attributes
+
+
+def add_errors(form, error):
+    """Show an action's ``ValidationError`` beside the form's field of the same name."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def deadline_fields(prefix, label):
+    """A date and a time field for a deadline, entered in UK time."""
+    return {
+        f"{prefix}_date": forms.DateField(
+            label=_("%(label)s: date") % {"label": label},
+            help_text=_("For example, 27/3/2027"),
+            error_messages={
+                "required": _("Enter the date of the %(label)s") % {"label": label.lower()},
+                "invalid": _("Enter the date like 27/3/2027"),
+            },
+        ),
+        f"{prefix}_time": forms.TimeField(
+            label=_("%(label)s: time (UK time)") % {"label": label},
+            help_text=_("For example, 12:00 for noon or 17:30"),
+            initial=dt.time(12, 0),
+            widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}),
+            error_messages={
+                "required": _("Enter the time, like 12:00"),
+                "invalid": _("Enter the time like 12:00 or 17:30"),
+            },
+        ),
+    }

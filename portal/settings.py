@@ -224,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.send_alerts",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Daily; reminders before scrutiny tracking deadlines and late notices to officers.
+    "send-tracking-reminders": {
+        "task": "tracking.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

@@ -14,7 +14,7 @@ from opportunities import actions
 from opportunities.actions.alerts import clean_query_string
 from opportunities.forms_engagement import SavedSearchForm
 from opportunities.models import SavedSearch
-from opportunities.views.detail import add_errors
+from portal.forms import add_errors
 
 
 def search_url(query_string):

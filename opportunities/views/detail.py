@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from opportunities import actions, rules
-from opportunities.markdown import render as render_markdown
 from opportunities.models import Follow, Opportunity, Question, Status
 from organisations.views.manage import acting_organisation
 from portal.formats import moment_in_words
+from portal.markdown import render as render_markdown
 
 STATUS_TAGS = {
     Status.DRAFT: "govuk-tag--yellow",
@@ -29,16 +29,6 @@ def published_or_404(reference, queryset=None):
     """A published opportunity by reference; drafts and unknown references are 404."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
     return get_object_or_404(queryset.published().select_related("publisher"), reference=reference)
-
-
-def add_errors(form, error):
-    """Show an action's ``ValidationError`` beside the form's field of the same name."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def money(amount):

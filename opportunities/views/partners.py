@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opportunities import actions
 from opportunities.forms_engagement import PartnerContactForm, PartnerListingForm
-from opportunities.views.detail import add_errors, published_or_404
+from opportunities.views.detail import published_or_404
 from organisations.views.manage import acting_organisation
+from portal.forms import add_errors
 
 
 def _live_listings(opportunity):

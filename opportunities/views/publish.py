@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opportunities import actions
 from opportunities.forms import CancelForm, LotFormSet, OpportunityForm
 from opportunities.models import Opportunity, Status
-from opportunities.views.detail import add_errors
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation
+from portal.forms import add_errors
 
 
 def _publishing_memberships(user):

@@ -1,6 +1,7 @@
 from django import template
 
 from portal import formats
+from portal.markdown import render as render_markdown
 
 register = template.Library()
 
@@ -9,3 +10,15 @@ register = template.Library()
 def moment_in_words(moment):
     """``{{ deadline|moment_in_words }}``: see ``portal.formats.moment_in_words``."""
     return formats.moment_in_words(moment) if moment else ""
+
+
+@register.filter
+def date_in_words(day):
+    """``{{ day|date_in_words }}``: ``2 March 2026``."""
+    return formats.date_in_words(day) if day else ""
+
+
+@register.filter
+def markdown(text):
+    """``{{ text|markdown }}``: sanitised HTML, see ``portal.markdown.render``."""
+    return render_markdown(text)

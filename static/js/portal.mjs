@@ -61,3 +61,28 @@ function filterLongLists(form) {
 }
 
 document.querySelectorAll("form[data-filter-long-lists]").forEach(filterLongLists);
+
+// On an assessment form, a date achieved picks the category it implies: on or
+// before the completion target is 1 Achieved (fully), after it 2 Achieved
+// (late). It never overrides a choice of 3 to 6, and the server checks the
+// rule either way.
+function suggestAchievedCategory(input) {
+  const target = input.dataset.completionTarget; // YYYY-MM-DD
+  const update = () => {
+    const match = input.value.trim().match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+    if (!match) return;
+    const [, day, month, year] = match;
+    const achieved = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+    const chosen = input.form.querySelector('input[name="category"]:checked');
+    if (chosen && !["1", "2"].includes(chosen.value)) return;
+    const radio = input.form.querySelector(
+      `input[name="category"][value="${achieved <= target ? 1 : 2}"]`,
+    );
+    if (radio) radio.checked = true;
+  };
+  input.addEventListener("change", update);
+}
+
+for (const input of document.querySelectorAll("input[data-completion-target]")) {
+  suggestAchievedCategory(input);
+}

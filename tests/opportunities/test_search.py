@@ -527,10 +527,11 @@ def _search_data(count):
         opportunity.wards.set(wards)
 
 
-# Session and user (a signed-in member), their roles (councillor, memberships),
-# the form's categories, wards and publishers, checking the category, ward and
-# publisher asked for, the count and the page: 12, however many there are.
-SEARCH_QUERIES = 12
+# Session and user (a signed-in member), their roles (councillor, memberships,
+# scrutiny recommendations they answer for), the form's categories, wards and
+# publishers, checking the category, ward and publisher asked for, the count and
+# the page: 13, however many there are.
+SEARCH_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [5, 40])

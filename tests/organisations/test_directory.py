@@ -263,10 +263,11 @@ def _directory_data(count):
         )
 
 
-# Session, user, councillor and memberships (the navigation), the filter form's
-# services and wards, checking the ward and services asked for, the count, the
-# page and three prefetches: 13, however many organisations there are.
-DIRECTORY_QUERIES = 13
+# Session, user, councillor, memberships and scrutiny recommendations (the
+# navigation), the filter form's services and wards, checking the ward and
+# services asked for, the count, the page and three prefetches: 14, however many
+# organisations there are.
+DIRECTORY_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [5, 30])
@@ -440,10 +441,11 @@ def test_an_unknown_organisation_is_not_found(visitor):
     assert visitor.get("/organisations/no-such-organisation/").status_code == 404
 
 
-# Session, user, councillor and memberships; the organisation and five prefetches
-# (services, register numbers, wards served, who it helps, contacts); documents
-# and members for a member: 12, however many there are of each.
-PROFILE_QUERIES = 12
+# Session, user, councillor, memberships and scrutiny recommendations; the
+# organisation and five prefetches (services, register numbers, wards served, who
+# it helps, contacts); documents and members for a member: 13, however many there
+# are of each.
+PROFILE_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [2, 25])

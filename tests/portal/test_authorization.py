@@ -28,7 +28,10 @@ pytestmark = pytest.mark.django_db
                 Permission.VIEW_ORGANISATION_AUDIT,
             },
         ),
-        (lambda: UserFactory(is_scrutiny_officer=True), {Permission.MANAGE_SCRUTINY}),
+        (
+            lambda: UserFactory(is_scrutiny_officer=True),
+            {Permission.MANAGE_SCRUTINY, Permission.SUBMIT_ASSESSMENT},
+        ),
         (lambda: UserFactory(is_evaluator=True), {Permission.SCORE_BIDS}),
         (lambda: CouncillorFactory().user, {Permission.SIGNPOST_OPPORTUNITIES}),
         (

@@ -1,8 +1,8 @@
-"""Markdown that commissioners write, turned into HTML that is safe to show.
+"""Markdown that people write, turned into HTML that is safe to show.
 
-Commissioners are trusted to publish but their text is not trusted as HTML: a
-pasted ``<script>`` or ``javascript:`` link must never reach a bidder's
-browser. Markdown is rendered first, then everything it produced (including
+Commissioners and scrutiny officers are trusted to publish but their text is
+not trusted as HTML: a pasted ``<script>`` or ``javascript:`` link must never
+reach a reader's browser. Markdown is rendered first, then everything it produced (including
 any raw HTML that Markdown passes through) is sanitised with nh3 against an
 allow-list, so what is not listed here cannot appear.
 """

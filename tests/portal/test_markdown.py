@@ -1,6 +1,6 @@
 import pytest
 
-from opportunities.markdown import render
+from portal.markdown import render
 
 
 def test_markdown_becomes_govuk_styled_html():

@@ -1,0 +1,245 @@
+"""Tracking pages: each tried by the persona it is for and by outsiders."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tracking import actions
+from tracking.models import Assessment, Category, Inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(client, user):
+    client.force_login(user)
+    return client
+
+
+def _round_url(name, tracking_round, reference):
+    return reverse(name, args=[tracking_round.inquiry.slug, tracking_round.number, reference])
+
+
+def test_anyone_reads_the_list_and_an_inquirys_history(client, tracking_round, responsible):
+    assessment = tracking_round.assessments.get(recommendation__reference="R01")
+    actions.submit_assessment(
+        assessment=assessment,
+        by=responsible,
+        category=Category.IN_PROGRESS,
+        evidence="<script>alert(1)</script> Parks **survey** done.",
+    )
+    listing = client.get(reverse("tracking:list"))
+    assert "Parks and Open Spaces" in listing.content.decode()
+    page = client.get(reverse("tracking:inquiry", args=["parks"])).content.decode()
+    assert "6 – In progress" in page
+    assert "<strong>survey</strong>" in page
+    assert "<script>alert" not in page
+    assert "Open the next tracking round" not in page
+
+
+def test_the_list_counts_categories_and_flags_overdue_rounds(
+    client, tracking_round, officer, time_machine
+):
+    actions.record_decision(
+        assessment=tracking_round.assessments.get(recommendation__reference="R01"),
+        by=officer,
+        category=Category.ACHIEVED,
+    )
+    time_machine.move_to(tracking_round.submission_deadline + datetime.timedelta(hours=1))
+    page = client.get(reverse("tracking:list")).content.decode()
+    assert "1 Achieved (fully)" in page
+    assert "2 not yet assessed by the committee" in page
+    assert "Round 1: 3 assessments not submitted by the deadline" in page
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("tracking:dashboard", []),
+        ("tracking:create_inquiry", []),
+        ("tracking:edit_inquiry", ["parks"]),
+        ("tracking:add_recommendation", ["parks"]),
+        ("tracking:edit_recommendation", ["parks", "R01"]),
+        ("tracking:open_round", ["parks"]),
+        ("tracking:history_csv", ["parks"]),
+        ("tracking:record_decision", ["parks", 1, "R01"]),
+    ],
+)
+def test_management_pages_are_for_scrutiny_officers_only(
+    client, tracking_round, officer, responsible, name, args
+):
+    url = reverse(name, args=args)
+    assert client.get(url).status_code == 302  # to sign in
+    assert _as(client, responsible).get(url).status_code == 404
+    assert _as(client, UserFactory(is_superuser=True)).get(url).status_code == 404
+    assert _as(client, officer).get(url).status_code == 200
+
+
+def test_round_and_assessment_pages_are_for_the_people_responsible(
+    client, tracking_round, officer, responsible
+):
+    round_url = tracking_round.get_absolute_url()
+    assess_url = _round_url("tracking:submit_assessment", tracking_round, "R01")
+    for url in (round_url, assess_url):
+        assert _as(client, UserFactory()).get(url).status_code == 404
+        assert _as(client, responsible).get(url).status_code == 200
+        assert _as(client, officer).get(url).status_code == 200
+
+
+def test_a_responsible_person_submits_and_sees_it_listed(client, tracking_round, responsible):
+    _as(client, responsible)
+    assert "R01" in client.get(reverse("tracking:my_assessments")).content.decode()
+    response = client.post(
+        _round_url("tracking:submit_assessment", tracking_round, "R01"),
+        {
+            "category": "6",
+            "evidence": "Survey of 40 parks finished.",
+            "achieved_on": "",
+            "anticipated_on": "",
+        },
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(round=tracking_round, recommendation__reference="R01")
+    assert assessment.proposed_category == Category.IN_PROGRESS
+    assert assessment.submitted_by == responsible
+    page = client.get(reverse("tracking:my_assessments")).content.decode()
+    assert "6 – In progress" in page
+
+
+def test_a_rule_broken_in_the_form_is_shown_beside_the_field(client, tracking_round, responsible):
+    response = _as(client, responsible).post(
+        _round_url("tracking:submit_assessment", tracking_round, "R02"),
+        {"category": "3", "evidence": "Some progress."},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Enter an anticipated completion date: category Not achieved (progress made) needs one"
+        in page
+    )
+    assert not Assessment.objects.filter(submitted_at__isnull=False).exists()
+
+
+def test_an_officer_records_a_decision(client, tracking_round, officer):
+    response = _as(client, officer).post(
+        _round_url("tracking:record_decision", tracking_round, "R03"),
+        {"category": "4", "comment": "Needs legislation.", "anticipated_on": ""},
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(round=tracking_round, recommendation__reference="R03")
+    assert assessment.decided_category == Category.OBSTACLE
+    assert assessment.decided_by == officer
+
+
+def test_an_officer_adds_an_inquiry_and_a_recommendation(client, officer, responsible):
+    _as(client, officer)
+    response = client.post(
+        reverse("tracking:create_inquiry"),
+        {
+            "title": "Libraries",
+            "slug": "libraries",
+            "committee_name": "Learning Overview and Scrutiny Committee",
+            "lead_member": "Councillor Ali",
+            "lead_officer": "Sam Lee",
+            "approved_on": "14/4/2015",
+            "summary": "",
+            "report_url": "",
+            "officer": officer.pk,
+        },
+    )
+    assert response.status_code == 302
+    inquiry = Inquiry.objects.get(slug="libraries")
+    assert inquiry.approved_on == datetime.date(2015, 4, 14)
+    response = client.post(
+        reverse("tracking:add_recommendation", args=["libraries"]),
+        {
+            "reference": "r01",
+            "text": "Open longer:\n\n- a) evenings\n- b) weekends",
+            "responsibility": "Cabinet Member for Culture",
+            "people": responsible.email.upper(),
+            "targets": "Interim report – October 2015\nCompleted – 31/1/2016",
+        },
+    )
+    assert response.status_code == 302
+    recommendation = inquiry.recommendations.get()
+    assert recommendation.reference == "R01"
+    assert list(recommendation.responsible_people.all()) == [responsible]
+    assert [str(t) for t in recommendation.target_dates.all()] == [
+        "Interim report – October 2015",
+        "Completed – 31 January 2016",
+    ]
+
+
+def test_unknown_people_and_unreadable_targets_are_named(client, inquiry, officer):
+    response = _as(client, officer).post(
+        reverse("tracking:add_recommendation", args=["parks"]),
+        {
+            "reference": "R09",
+            "text": "x",
+            "responsibility": "y",
+            "people": "nobody@example.org",
+            "targets": "Completed – someday",
+        },
+    )
+    page = response.content.decode()
+    assert "nobody@example.org" in page
+    assert "Line 1, “Completed – someday”, is not a date" in page
+
+
+def test_an_officer_opens_the_next_round_from_the_proposal(client, tracking_round, officer):
+    for assessment in tracking_round.assessments.all():
+        actions.record_decision(assessment=assessment, by=officer, category=Category.OBSTACLE)
+    assert (
+        _as(client, officer).get(reverse("tracking:open_round", args=["parks"])).status_code == 200
+    )
+    page = client.get(reverse("tracking:open_round", args=["parks"])).content.decode()
+    assert "nothing left to track" in page
+
+
+def test_opening_a_round_by_form(client, inquiry, officer, mailoutbox):
+    response = _as(client, officer).post(
+        reverse("tracking:open_round", args=["parks"]),
+        {
+            "committee_name": inquiry.committee.name,
+            "report_of": "Cabinet Member for Environment",
+            "meeting_on": "10/6/2031",
+            "submission_date": "20/5/2031",
+            "submission_time": "17:00",
+        },
+    )
+    assert response.status_code == 302
+    tracking_round = inquiry.rounds.get()
+    assert tracking_round.assessments.count() == 3
+
+
+def test_the_history_csv_has_a_row_per_assessment(client, tracking_round, officer, responsible):
+    actions.submit_assessment(
+        assessment=tracking_round.assessments.get(recommendation__reference="R01"),
+        by=responsible,
+        category=Category.IN_PROGRESS,
+        evidence="Line one,\nline two",
+    )
+    response = _as(client, officer).get(reverse("tracking:history_csv", args=["parks"]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["recommendation"] for row in rows] == ["R01", "R02", "R03"]
+    assert rows[0]["evidence"] == "Line one,\nline two"
+    assert rows[0]["executive's category"] == "6"
+
+
+def test_the_dashboard_shows_late_submissions(client, tracking_round, officer, time_machine):
+    time_machine.move_to(tracking_round.submission_deadline + datetime.timedelta(days=1))
+    page = _as(client, officer).get(reverse("tracking:dashboard")).content.decode()
+    assert "Late submissions" in page
+    assert page.count("Joanne Pryce") == 3
+
+
+def test_navigation_offers_each_role_its_pages(client, tracking_round, officer, responsible):
+    assert "Scrutiny tracking" in client.get("/").content.decode()
+    page = _as(client, officer).get("/").content.decode()
+    assert "Scrutiny dashboard" in page
+    page = _as(client, responsible).get("/").content.decode()
+    assert "Your assessments" in page and "Scrutiny dashboard" not in page

@@ -1,0 +1,32 @@
+"""Everything that writes to scrutiny tracking. Views, commands and tests call these.
+
+Split by subject; import from here (``from tracking import actions``).
+"""
+
+from tracking.actions.inquiries import (
+    committee_named,
+    create_inquiry,
+    require_scrutiny_officer,
+    save_recommendation,
+    update_inquiry,
+)
+from tracking.actions.rounds import (
+    open_round,
+    proposed_next_round,
+    record_decision,
+    submit_assessment,
+    undecided_in_last_round,
+)
+
+__all__ = [
+    "committee_named",
+    "create_inquiry",
+    "open_round",
+    "proposed_next_round",
+    "record_decision",
+    "require_scrutiny_officer",
+    "save_recommendation",
+    "submit_assessment",
+    "undecided_in_last_round",
+    "update_inquiry",
+]

@@ -1,0 +1,89 @@
+"""Progress reports as PDF: drawn by WeasyPrint from the web page's own template, and stored.
+
+A stored report is current while its ``source_version`` matches the round's
+``version``, which the actions bump whenever something in the report changes.
+Rendering fetches nothing: the print CSS is inline and other addresses are refused.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import default_url_fetcher
+
+from tracking.models import ProgressReport, TrackingRound
+from tracking.report import progress_report
+
+logger = logging.getLogger(__name__)
+
+
+def refuse_remote(url, *args, **kwargs):
+    """A WeasyPrint URL fetcher that allows only inline ``data:`` URLs: no network, no files."""
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"Progress reports fetch nothing: refused {url}")
+
+
+def file_name(tracking_round):
+    """``parks-round-2.pdf``: what the stored file and the download are called."""
+    return f"{tracking_round.inquiry.slug}-round-{tracking_round.number}.pdf"
+
+
+def render_pdf(tracking_round):
+    """The progress report of ``tracking_round`` as it stands now, as PDF bytes (A4, tagged)."""
+    html = render_to_string(
+        "tracking/report/pdf.html",
+        {
+            "report": progress_report(tracking_round),
+            "council_name": settings.COUNCIL_NAME,
+            "brand_colour": settings.COUNCIL_BRAND_COLOUR,
+        },
+    )
+    return HTML(string=html, base_url=None, url_fetcher=refuse_remote).write_pdf(pdf_tags=True)
+
+
+def store_progress_report(round_id):
+    """Make and store the PDF of round ``round_id`` unless the stored one is current.
+
+    The report records the round's version as read before rendering, so a change
+    made while it renders leaves it stale, to be made again. When two workers race,
+    the one holding the newer version wins and the old file is removed after commit.
+    Returns the ``ProgressReport``, or ``None`` if the round no longer exists.
+    """
+    tracking_round = (
+        TrackingRound.objects.select_related("inquiry", "committee").filter(pk=round_id).first()
+    )
+    if tracking_round is None:
+        return None  # deleted since the task was queued
+    version = tracking_round.version
+    stored = ProgressReport.objects.filter(round=tracking_round).first()
+    if stored is not None and stored.source_version == version and stored.pdf:
+        return stored
+    content = render_pdf(tracking_round)
+    with transaction.atomic():
+        # Serialise writers of this round's report; rendering itself stays outside the lock.
+        TrackingRound.objects.select_for_update().only("pk").get(pk=round_id)
+        stored = ProgressReport.objects.filter(round_id=round_id).first()
+        if stored is not None and stored.source_version >= version and stored.pdf:
+            return stored  # another worker stored this version or a newer one meanwhile
+        old_name = stored.pdf.name if stored is not None else ""
+        report, _created = ProgressReport.objects.update_or_create(
+            round_id=round_id,
+            defaults={"generated_at": timezone.now(), "source_version": version},
+            create_defaults={
+                "generated_at": timezone.now(),
+                "source_version": version,
+                "pdf": "",
+            },
+        )
+        # The storage adds a suffix while the old file still has the plain name.
+        report.pdf.save(file_name(tracking_round), ContentFile(content), save=True)
+        if old_name and old_name != report.pdf.name:
+            storage = report.pdf.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    logger.info("Stored the progress report of %s (version %s)", tracking_round, version)
+    return report

@@ -1,0 +1,214 @@
+"""Reads for scrutiny tracking: where each recommendation stands, lists and the dashboard."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from tracking.models import Assessment, Category, Inquiry, Recommendation, TrackingRound
+
+
+def standing(recommendation_assessments):
+    """Where a recommendation stands: its latest committee decision, or ``None``.
+
+    ``recommendation_assessments`` are its assessments in round order.
+    """
+    decided = [a for a in recommendation_assessments if a.decided_category is not None]
+    return Category(decided[-1].decided_category) if decided else None
+
+
+def _overdue(rounds, now):
+    """Rounds past their deadline with assessments still to come."""
+    return [r for r in rounds if r.submission_deadline <= now and r.missing]
+
+
+def inquiry_summaries():
+    """Every inquiry with ``counts`` (category → recommendations standing there, plus
+    ``None`` for not yet decided), ``overdue`` rounds and ``latest_round``, in few queries."""
+    now = timezone.now()
+    inquiries = list(
+        Inquiry.objects.select_related("committee").prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related(
+                    Prefetch("assessments", queryset=Assessment.objects.order_by("round__number"))
+                ),
+            ),
+            Prefetch(
+                "rounds",
+                queryset=TrackingRound.objects.annotate(
+                    missing=Count("assessments", filter=Q(assessments__submitted_at__isnull=True))
+                ).order_by("number"),
+            ),
+        )
+    )
+    for inquiry in inquiries:
+        counts = Counter(standing(r.assessments.all()) for r in inquiry.recommendations.all())
+        inquiry.counts = [(category, counts[category]) for category in Category if counts[category]]
+        inquiry.undecided = counts[None]
+        rounds = list(inquiry.rounds.all())
+        inquiry.latest_round = rounds[-1] if rounds else None
+        inquiry.overdue = _overdue(rounds, now)
+    return inquiries
+
+
+def timeline(inquiry):
+    """Each recommendation with its target dates and, round by round, its assessments
+    with their evidence, and where it stands now."""
+    recommendations = list(
+        inquiry.recommendations.prefetch_related(
+            "target_dates",
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("round__committee")
+                .prefetch_related("evidence")
+                .order_by("round__number"),
+            ),
+        )
+    )
+    for recommendation in recommendations:
+        recommendation.standing = standing(recommendation.assessments.all())
+    return recommendations
+
+
+def late_submissions(now=None):
+    """Unsubmitted assessments of rounds whose deadline has passed but whose committee has not
+    yet decided them, oldest deadline first."""
+    now = now or timezone.now()
+    return list(
+        Assessment.objects.filter(
+            submitted_at__isnull=True, decided_at__isnull=True, round__submission_deadline__lte=now
+        )
+        .select_related("round__inquiry", "recommendation")
+        .prefetch_related("recommendation__responsible_people")
+        .order_by(
+            "round__submission_deadline", "round__inquiry__title", "recommendation__reference"
+        )
+    )
+
+
+def upcoming_rounds(today=None):
+    """Rounds whose committee meeting is today or later, soonest first, with progress counts."""
+    today = today or timezone.localdate()
+    return list(
+        TrackingRound.objects.filter(meeting_on__gte=today)
+        .select_related("inquiry", "committee")
+        .annotate(
+            total=Count("assessments"),
+            submitted=Count("assessments", filter=Q(assessments__submitted_at__isnull=False)),
+            decided=Count("assessments", filter=Q(assessments__decided_at__isnull=False)),
+        )
+        .order_by("meeting_on", "inquiry__title")
+    )
+
+
+def decisions_by_year():
+    """``[(year, {category: count})]``: the committee's decisions by the year of the meeting."""
+    rows = (
+        Assessment.objects.filter(decided_category__isnull=False)
+        .values_list("round__meeting_on__year", "decided_category")
+        .annotate(n=Count("pk"))
+        .order_by("round__meeting_on__year")
+    )
+    by_year = defaultdict(dict)
+    for year, category, n in rows:
+        by_year[year][Category(category)] = n
+    return [(year, [counts.get(c, 0) for c in Category]) for year, counts in by_year.items()]
+
+
+def assessments_for(user):
+    """The assessments ``user`` answers for in rounds the committee has not finished deciding,
+    grouped by round, soonest deadline first."""
+    assessments = (
+        Assessment.objects.filter(recommendation__responsible_people=user, decided_at__isnull=True)
+        .select_related("round__inquiry", "recommendation")
+        .order_by("round__submission_deadline", "recommendation__reference")
+    )
+    rounds = {}
+    for assessment in assessments:
+        rounds.setdefault(assessment.round, []).append(assessment)
+    return list(rounds.items())
+
+
+def answers_for_inquiry(user, inquiry):
+    """Whether ``user`` answers for any recommendation of ``inquiry``."""
+    return inquiry.recommendations.filter(responsible_people=user).exists()
+
+
+def _iso(value):
+    """A date, or a moment in UK time, as ISO 8601; empty for none."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+    return value.isoformat()
+
+
+HISTORY_COLUMNS = (
+    "round",
+    "committee",
+    "meeting",
+    "deadline",
+    "recommendation",
+    "completion target",
+    "executive's category",
+    "executive's category name",
+    "date achieved",
+    "anticipated completion",
+    "submitted",
+    "submitted by",
+    "evidence",
+    "committee's category",
+    "committee's category name",
+    "committee's anticipated completion",
+    "committee's comment",
+    "decided",
+)
+
+
+def history_rows(inquiry):
+    """One row per assessment for the CSV export, keyed by ``HISTORY_COLUMNS``, in round then
+    reference order."""
+    assessments = (
+        Assessment.objects.filter(round__inquiry=inquiry)
+        .select_related("round__committee", "recommendation", "submitted_by", "decided_by")
+        .prefetch_related("evidence", "recommendation__target_dates")
+        .order_by("round__number", "recommendation__reference")
+    )
+    for a in assessments:
+        yield {
+            "round": a.round.number,
+            "committee": a.round.committee.name,
+            "meeting": a.round.meeting_on.isoformat(),
+            "deadline": _iso(a.round.submission_deadline),
+            "recommendation": a.recommendation.reference,
+            "completion target": _iso(a.recommendation.completion_target),
+            "executive's category": a.proposed_category or "",
+            "executive's category name": a.get_proposed_category_display() or "",
+            "date achieved": _iso(a.achieved_on),
+            "anticipated completion": _iso(a.anticipated_on),
+            "submitted": _iso(a.submitted_at),
+            "submitted by": a.submitted_by.full_name if a.submitted_by else "",
+            "evidence": "\n\n".join(e.text for e in a.evidence.all()),
+            "committee's category": a.decided_category or "",
+            "committee's category name": a.get_decided_category_display() or "",
+            "committee's anticipated completion": _iso(a.decision_anticipated_on),
+            "committee's comment": a.decision_comment,
+            "decided": _iso(a.decided_at),
+        }
+
+
+def evidence_so_far(assessment):
+    """The recommendation's assessments with evidence, up to and including this round's,
+    oldest first."""
+    return list(
+        Assessment.objects.filter(
+            recommendation=assessment.recommendation,
+            round__number__lte=assessment.round.number,
+            evidence__isnull=False,
+        )
+        .distinct()
+        .select_related("round")
+        .prefetch_related("evidence")
+        .order_by("round__number")
+    )
