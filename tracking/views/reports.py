@@ -61,7 +61,10 @@ def _serve_pdf(request, tracking_round):
     response = _current_pdf(tracking_round)
     if response is not None:
         return response
-    asked = f"tracking:report-pdf:{tracking_round.pk}:{tracking_round.version}"
+    # The opening moment keeps a key from matching a same-numbered round of another
+    # database (a test run, a restored backup) sharing the cache.
+    opened = tracking_round.opened_at.timestamp()
+    asked = f"tracking:report-pdf:{tracking_round.pk}:{opened}:{tracking_round.version}"
     if cache.add(asked, True, ASKED_FOR_SECONDS):
         # Runs here and now when Celery is eager (tests, the embedded default).
         tasks.make_progress_report.delay(tracking_round.pk)
