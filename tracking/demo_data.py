@@ -386,6 +386,13 @@ def community_transport(today):
     first_meeting = _weekday_on_or_after(today - days(214), 1)  # committees meet on Tuesdays
     first_deadline = at(first_meeting - days(21), 17)
     second_meeting = _weekday_on_or_after(today + days(21), 1)
+    if (second_meeting.month, second_meeting.day) >= (12, 20) or (
+        second_meeting.month == 1 and second_meeting.day < 6
+    ):
+        # Committees do not meet over Christmas and New Year.
+        second_meeting = _weekday_on_or_after(
+            datetime.date(second_meeting.year + (second_meeting.month == 12), 1, 6), 1
+        )
     second_deadline = at(_working_day_on_or_before(today - days(3)), 17)
     later = today + days(60)
     return {
