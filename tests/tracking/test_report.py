@@ -281,3 +281,26 @@ def test_latest_report_of_an_untracked_inquiry_is_not_found(officer, responsible
     response = visitor.get(reverse("tracking:latest_report_pdf", args=["libraries"]))
 
     assert response.status_code == 404
+
+
+def test_the_demo_rounds_pdf_reads_like_the_councils_report(officer, responsible):
+    from tracking import demo
+
+    birmingham, _fictional = demo.seed(officer=officer, responsible=responsible)
+    text = stored_text(birmingham.rounds.get(number=2))
+
+    assert (
+        "Progress report on implementation: Council Commissioning and Third Sector Organisations"
+        in text
+    )
+    assert "To: Corporate Resources Overview and Scrutiny Committee" in text
+    assert "First tracking – 27 October 2015" in text
+    for heading in ("Appendix 1", "Appendix 2", "Appendix 3"):
+        assert heading in text
+    for reference in ("R01", "R02", "R03", "R04", "R05"):
+        assert reference in text
+    for category in Category:
+        assert f"{category.value}: {category.label}" in text
+    assert "1 – Achieved (fully)" in text and "2 – Achieved (late)" in text
+    assert "Update – September 2016" in text
+    assert "A weekly email is issued by Corporate Procurement to all BCC Councillors" in text

@@ -243,3 +243,16 @@ def test_navigation_offers_each_role_its_pages(client, tracking_round, officer, 
     assert "Scrutiny dashboard" in page
     page = _as(client, responsible).get("/").content.decode()
     assert "Your assessments" in page and "Scrutiny dashboard" not in page
+
+
+def test_an_officer_submits_for_the_executive_and_returns_to_the_round(
+    client, tracking_round, officer
+):
+    response = _as(client, officer).post(
+        _round_url("tracking:submit_assessment", tracking_round, "R01"),
+        {"category": "6", "evidence": "Sent in by email; entered by the scrutiny office."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == tracking_round.get_absolute_url()
+    assessment = Assessment.objects.get(round=tracking_round, recommendation__reference="R01")
+    assert assessment.submitted_by == officer

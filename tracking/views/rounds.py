@@ -164,7 +164,10 @@ def submit_assessment(request, slug, number, reference):
                 )
                 % {"ref": reference},
             )
-            return redirect("tracking:my_assessments")
+            # An officer submitting for someone else goes back to the round.
+            if recommendation.responsible_people.filter(pk=request.user.pk).exists():
+                return redirect("tracking:my_assessments")
+            return redirect(tracking_round)
     return render(
         request,
         "tracking/assessment_form.html",
