@@ -32,6 +32,8 @@ def navigation_for(request):
             items.append((_("Your opportunities"), reverse("opportunities:manage")))
         if has_permission(user, Permission.MANAGE_SCRUTINY):
             items.append((_("Scrutiny dashboard"), reverse("tracking:dashboard")))
+        if has_permission(user, Permission.SIGNPOST_OPPORTUNITIES):
+            items.append((_("Your digest"), reverse("councillors:digests")))
         if user.scrutiny_recommendations.exists():
             items.append((_("Your assessments"), reverse("tracking:my_assessments")))
         items.append((_("Your account"), reverse("accounts:profile")))

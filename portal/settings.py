@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tenders",
     "commissioning",
     "tracking",
+    "councillors",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-tracking-reminders": {
         "task": "tracking.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Hourly: each councillor's weekly digest goes at the day and time they chose; the
+    # same job sends again what a failed send or a dead worker left unsent.
+    "send-weekly-digest": {
+        "task": "councillors.tasks.start_weekly_digest",
+        "schedule": crontab(minute=0),
     },
 }
 

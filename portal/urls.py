@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("tracking/", include("tracking.urls")),
+    path("councillors/", include("councillors.urls")),
     path("accessibility/", views.page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.page("pages/privacy.html"), name="privacy"),
     path("cookies/", views.page("pages/cookies.html"), name="cookies"),

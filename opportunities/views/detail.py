@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from opportunities import actions, rules
 from opportunities.models import Follow, Opportunity, Question, Status
 from organisations.views.manage import acting_organisation
+from portal.authorization import Permission, has_permission
 from portal.formats import moment_in_words
 from portal.markdown import render as render_markdown
 
@@ -105,6 +106,7 @@ def detail(request, reference):
         "acting_for": organisation,
         "questions_open": status == Status.OPEN and now < opportunity.clarification_deadline,
         "is_commissioner": commissioner,
+        "may_signpost": has_permission(request.user, Permission.SIGNPOST_OPPORTUNITIES),
     }
     if organisation is not None and status != Status.DRAFT:
         context["following"] = Follow.objects.filter(

@@ -1,0 +1,158 @@
+"""Reads for councillors' own pages: their digest settings, past digests and signpostings."""
+
+import datetime
+import re
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from councillors.digest import iso_week
+from councillors.models import (
+    DEFAULT_SEND_AT,
+    DEFAULT_WEEKDAY,
+    Digest,
+    DigestPreference,
+    Signposting,
+)
+from organisations.models import KeyContact, Membership, Organisation
+from organisations.queries import search_directory
+from portal.authorization import Permission, has_permission
+from portal.formats import LONDON
+
+WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def councillor_of(user):
+    """The councillor record of ``user`` if they may use the councillors' pages, else ``None``."""
+    if not has_permission(user, Permission.SIGNPOST_OPPORTUNITIES):
+        return None
+    return user.councillor
+
+
+def preference_of(councillor):
+    """The councillor's digest preference; an unsaved one with the defaults if they never chose."""
+    preference = DigestPreference.objects.filter(councillor=councillor).first()
+    if preference is None:
+        preference = DigestPreference(
+            councillor=councillor, enabled=True, weekday=DEFAULT_WEEKDAY, send_at=DEFAULT_SEND_AT
+        )
+    return preference
+
+
+def week_beginning(week):
+    """The Monday of ISO week ``2026-W48``, or ``None`` when ``week`` is not such a week."""
+    match = WEEK.match(week)
+    if match is None:
+        return None
+    try:
+        return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:  # week 00, week 53 of a 52-week year
+        return None
+
+
+def next_digest_at(preference, *, now):
+    """When the councillor's next digest is due (aware, UK time), or ``None`` when it is off.
+
+    As the sending job sees it (``councillors.actions.sending``): one digest per ISO
+    week, sent once the chosen day and time have come. So it is this week's slot
+    unless this week's digest is already claimed, then next week's. A slot earlier
+    than ``now`` means this week's digest is due and goes with the next run.
+    """
+    if not preference.enabled:
+        return None
+    today = timezone.localtime(now, LONDON).date()
+    monday = today - datetime.timedelta(days=today.weekday())
+    claimed = Digest.objects.filter(
+        councillor_id=preference.councillor_id, week=iso_week(now)
+    ).exists()
+    return _slot(monday + datetime.timedelta(weeks=1) if claimed else monday, preference)
+
+
+def _slot(monday, preference):
+    day = monday + datetime.timedelta(days=preference.weekday)
+    return datetime.datetime.combine(day, preference.send_at, tzinfo=LONDON)
+
+
+def sent_digests(councillor):
+    """The councillor's digests that the mail server accepted, newest week first."""
+    return Digest.objects.filter(councillor=councillor, sent_at__isnull=False).order_by(
+        "-week", "-sent_at"
+    )
+
+
+def sent_digest(councillor, week):
+    """The councillor's sent digest for ``week``, or ``None`` (never another councillor's)."""
+    return sent_digests(councillor).filter(week=week).first()
+
+
+def contact_addresses(organisation):
+    """Everyone to email on the organisation's behalf, once each, sorted.
+
+    Its active members, its key contacts with an email address (public or not:
+    the addresses are never shown to the sender) and its own published address.
+    Addresses differing only in case count as one; the first spelling is kept.
+    """
+    addresses = list(
+        Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    addresses += (
+        KeyContact.objects.filter(organisation=organisation)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    addresses.append(organisation.email)
+    unique = {}
+    for address in addresses:
+        address = (address or "").strip()
+        if address:
+            unique.setdefault(address.lower(), address)
+    return sorted(unique.values(), key=str.lower)
+
+
+def organisations_to_signpost(councillor, opportunity):
+    """``(in the councillor's wards, the others)``: organisations in the public directory.
+
+    The directory's own scoping and order (by name) are reused; the opportunity's
+    publisher is left out. An organisation is in the councillor's wards when it is
+    based in one of them or says it serves one.
+    """
+    wards = councillor.wards.all()
+    serves = Organisation.wards_served.through.objects.filter(
+        organisation=OuterRef("pk"), ward__in=wards
+    )
+    _filterset, organisations = search_directory(None)
+    organisations = (
+        organisations.select_related(None)
+        .prefetch_related(None)
+        .exclude(pk=opportunity.publisher_id)
+        .annotate(in_wards=Q(ward__in=wards) | Exists(serves))
+        .only("pk", "name")
+    )
+    in_wards, others = [], []
+    for organisation in organisations:
+        (in_wards if organisation.in_wards else others).append(organisation)
+    return in_wards, others
+
+
+def signposted_today(*, councillor, opportunity, organisation, now):
+    """True when the councillor already sent ``opportunity`` to ``organisation`` this UK day."""
+    local = timezone.localtime(now, LONDON)
+    midnight = datetime.datetime.combine(local.date(), datetime.time(0), tzinfo=LONDON)
+    return Signposting.objects.filter(
+        councillor=councillor,
+        opportunity=opportunity,
+        organisation=organisation,
+        sent_at__gte=midnight,
+    ).exists()
+
+
+def signpostings_of(councillor):
+    """What the councillor has sent to organisations, newest first."""
+    return (
+        Signposting.objects.filter(councillor=councillor)
+        .select_related("opportunity", "organisation")
+        .order_by("-sent_at", "-pk")
+    )

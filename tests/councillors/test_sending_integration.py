@@ -1,0 +1,262 @@
+"""The weekly digest sent as in production: real Celery workers on Redis, PostgreSQL,
+and a real SMTP server (aiosmtpd) in this process that the workers send to.
+
+Each councillor's address must receive exactly one message, when the weekly task
+runs twice at once and when a worker is killed in the middle of a batch.
+"""
+
+import asyncio
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import time as clock
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from councillors import tasks
+from councillors.actions import sending
+from councillors.models import Digest, DigestPreference, DigestRun, Weekday
+from portal.celery import app as celery_app
+from tests.factories import CouncillorFactory, OpportunityFactory
+from tests.portal.conftest import (
+    REPO,
+    Worker,
+    _stop,
+    _test_database_url,
+    _wait_until_ready,
+    portal_environment,
+)
+
+COUNCILLORS = 30
+WAIT = 60  # seconds, at most, for anything to happen
+
+
+class MailServer:
+    """An aiosmtpd handler keeping every message it accepts.
+
+    The ``hold_at``-th message is held before the server answers, until
+    ``release`` is set; it is then refused, so it was never accepted: it stands
+    for a message in flight when its worker died.
+    """
+
+    def __init__(self):
+        self.accepted = []
+        self.seen = 0
+        self.hold_at = None
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1  # one event loop thread: no lock needed
+        if self.seen == self.hold_at:
+            self.holding.set()
+            deadline = time.monotonic() + WAIT
+            while not self.release.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            return "451 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.accepted.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def received(self):
+        """How many messages each address received."""
+        return Counter(address for addresses, _message in self.accepted for address in addresses)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    controller = Controller(server, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    server.url = f"smtp://127.0.0.1:{controller.port}?timeout=30"
+    try:
+        yield server
+    finally:
+        server.release.set()
+        controller.stop()
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path, mail_server):
+    """Start real ``celery -A portal worker`` processes sending mail to ``mail_server``.
+
+    As ``tests.portal.conftest.celery_worker``, with EMAIL_URL in the environment.
+    Workers still running afterwards get a warm shutdown, which must succeed.
+    """
+    workers = []
+    celery_app.control.purge()  # nothing left over from an earlier, failed run
+    celery_app.conf.task_always_eager = False
+
+    def start():
+        hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
+        log_path = tmp_path / f"worker-{len(workers)}.log"
+        env = portal_environment(
+            DATABASE_URL=_test_database_url(),
+            REDIS_URL=settings.REDIS_URL,
+            EMAIL_URL=mail_server.url,
+            LOG_LEVEL="INFO",
+        )
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
+        command += ["--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", hostname]
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        worker = Worker(process, hostname.replace("%h", os.uname().nodename), None, log_path)
+        workers.append(worker)
+        _wait_until_ready(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        celery_app.conf.task_always_eager = True
+        for worker in workers:
+            if worker.process.returncode != -signal.SIGKILL:
+                _stop(worker)
+        # The task a killed worker had taken stays unacknowledged in Redis, to be
+        # delivered again in an hour: harmless in production (its digests are
+        # sent), but it must not reach a later test's database.
+        redis.Redis.from_url(settings.REDIS_URL).delete("unacked", "unacked_index")
+        celery_app.control.purge()
+
+
+@pytest.fixture
+def councillors(transactional_db):
+    """Councillors whose digest is due from Monday 00:00, so due in any week: the workers
+    run on the real clock."""
+    OpportunityFactory.create_batch(3)
+    councillors = CouncillorFactory.create_batch(COUNCILLORS)
+    DigestPreference.objects.bulk_create(
+        DigestPreference(councillor=c, weekday=Weekday.MONDAY, send_at=clock(0, 0))
+        for c in councillors
+    )
+    return councillors
+
+
+def wait_for(condition, *workers, what):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            logs = "\n".join(worker.log() for worker in workers)
+            pytest.fail(f"Waited {WAIT}s for {what}.\n{logs}", pytrace=False)
+        time.sleep(0.2)
+
+
+def nothing_pending():
+    return not Digest.objects.filter(sending.PENDING).exists()
+
+
+def with_workers(test):
+    return pytest.mark.postgres(pytest.mark.redis(pytest.mark.worker(test)))
+
+
+@with_workers
+def test_the_weekly_task_run_twice_at_once_sends_each_councillor_one_message(
+    councillors, mail_server, start_worker
+):
+    workers = [start_worker(), start_worker()]
+
+    tasks.start_weekly_digest.delay()
+    tasks.start_weekly_digest.delay()
+
+    wait_for(lambda: len(mail_server.accepted) >= COUNCILLORS, *workers, what="every digest")
+    wait_for(nothing_pending, *workers, what="every digest to be marked sent")
+    time.sleep(1)  # anything doubled would have arrived by now
+    assert mail_server.received() == {c.email: 1 for c in councillors}
+    _addresses, message = mail_server.accepted[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+    runs = DigestRun.objects.all()
+    assert sum(run.eligible for run in runs) == COUNCILLORS
+    assert sum(run.sent for run in runs) == COUNCILLORS
+    assert all(run.finished_at for run in runs)
+
+
+@with_workers
+def test_a_run_interrupted_mid_batch_and_resumed_misses_nobody_and_doubles_nobody(
+    councillors, mail_server, start_worker, monkeypatch
+):
+    monkeypatch.setattr(sending, "BATCH_SIZE", 10)
+    mail_server.hold_at = 5  # the worker dies while the server takes the 5th message
+    first = start_worker()
+
+    run = sending.start_run()  # three batches of ten, to the queue
+    if not mail_server.holding.wait(WAIT):
+        pytest.fail(f"No fifth message came.\n{first.log()}", pytrace=False)
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=WAIT)
+    mail_server.release.set()
+    assert len(mail_server.accepted) == 4
+
+    # Another worker takes the two batches still queued...
+    second = start_worker()
+    wait_for(lambda: len(mail_server.accepted) >= 24, second, what="the queued batches")
+    # ...and the hourly job, once the run's lease is over, the rest of the first.
+    assert sending.resume_pending(now=timezone.now() + sending.LEASE) == 6
+
+    wait_for(nothing_pending, second, what="the resumed digests")
+    time.sleep(1)
+    assert mail_server.received() == {c.email: 1 for c in councillors}
+    run.refresh_from_db()
+    assert (run.eligible, run.sent, run.failed) == (COUNCILLORS, COUNCILLORS, 0)
+    assert run.finished_at is not None
+
+
+@pytest.mark.postgres
+def test_two_runs_claiming_at_the_same_moment_claim_each_digest_once(councillors, monkeypatch):
+    # Both runs insert their claims at once, inside their transactions: the unique
+    # (councillor, week) row decides which run owns each digest.
+    together = threading.Barrier(2, timeout=WAIT)
+    bulk_create = Digest.objects.bulk_create
+
+    def claim_together(*args, **kwargs):
+        together.wait()
+        return bulk_create(*args, **kwargs)
+
+    monkeypatch.setattr(Digest.objects, "bulk_create", claim_together)
+    runs = []
+
+    def start():
+        try:
+            runs.append(sending.start_run(enqueue=False))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT)
+
+    assert len(runs) == 2
+    assert Digest.objects.count() == COUNCILLORS
+    assert sum(run.eligible for run in runs if run) == COUNCILLORS
+    assert DigestRun.objects.count() == sum(1 for run in runs if run)
