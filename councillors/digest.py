@@ -24,10 +24,11 @@ from django.utils.translation import ngettext
 from accounts.emails import absolute_url
 from councillors.models import Digest
 from councillors.tokens import unsubscribe_token
+from councillors.weeks import parse_week, week_of
 from opportunities.models import Opportunity
 from opportunities.views.detail import value_in_words
 from organisations.models import Councillor, Organisation
-from portal.formats import LONDON, date_in_words, moment_in_words
+from portal.formats import date_in_words, moment_in_words
 
 # "Closes within 14 days" and "registered in the last 7 days", as the issue puts them.
 CLOSES_SOON = datetime.timedelta(days=14)
@@ -35,12 +36,6 @@ NEW_ORGANISATION_WINDOW = datetime.timedelta(days=7)
 # A councillor who never had a digest sees as new what was published in the last week.
 FIRST_DIGEST_LOOKBACK = datetime.timedelta(days=7)
 ORGANISATION_SUMMARY_WORDS = 30
-
-
-def iso_week(moment):
-    """``2026-W49``: the ISO week ``moment`` falls in, in UK time."""
-    year, week, _weekday = moment.astimezone(LONDON).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,8 +253,9 @@ def _new_organisations(wards, context):
     ]
 
 
-def build(councillor, context):
-    """The digest for ``councillor`` from ``context``; reads nothing from the database.
+def build(councillor, context, *, week=None):
+    """``week``'s digest (``2026-W49``, by default the week of ``context.now``) for
+    ``councillor`` from ``context``; reads nothing from the database.
 
     Opportunities in one of the councillor's wards come first, then city-wide ones,
     then the rest under their category (alphabetical); each list soonest deadline
@@ -287,14 +283,12 @@ def build(councillor, context):
         else:
             by_category[listing.category_id].append(item)
 
-    week = iso_week(now)
-    today = now.astimezone(LONDON).date()
-    monday = today - datetime.timedelta(days=today.weekday())
+    week = week or week_of(now)
     count = len(context.listings)
     return DigestContent(
         councillor=councillor,
         week=week,
-        week_label=_("Week beginning %(date)s") % {"date": date_in_words(monday)},
+        week_label=_("Week beginning %(date)s") % {"date": date_in_words(parse_week(week))},
         intro=_intro(count, len(in_your_wards), has_wards=bool(wards)),
         ward_names=[ward.name for ward in wards],
         in_your_wards=in_your_wards,

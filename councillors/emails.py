@@ -6,27 +6,18 @@ from django.template.loader import render_to_string
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from councillors.models import Signposting
 from councillors.queries import contact_addresses
 from opportunities.emails import opportunity_url
 from opportunities.views.detail import value_in_words
 from portal.formats import moment_in_words
 
 
-def send_signposting(signposting_id):
+def send_signposting(signposting):
     """Email a signposting to each of the organisation's contacts, one message each.
 
     Replies go to the councillor when they have an email address; nobody sees
-    another recipient's address. Returns how many messages were sent (0 when the
-    signposting no longer exists).
+    another recipient's address. Returns how many messages were sent.
     """
-    signposting = (
-        Signposting.objects.select_related("councillor", "organisation", "opportunity__publisher")
-        .filter(pk=signposting_id)
-        .first()
-    )
-    if signposting is None:
-        return 0
     councillor, opportunity = signposting.councillor, signposting.opportunity
     wards = get_text_list([ward.name for ward in councillor.wards.all()], _("and"))
     context = {

@@ -1,25 +1,16 @@
 """Reads for councillors' own pages: their digest settings, past digests and signpostings."""
 
 import datetime
-import re
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from councillors.digest import iso_week
-from councillors.models import (
-    DEFAULT_SEND_AT,
-    DEFAULT_WEEKDAY,
-    Digest,
-    DigestPreference,
-    Signposting,
-)
+from councillors import weeks
+from councillors.models import Digest, DigestPreference, Signposting
 from organisations.models import KeyContact, Membership, Organisation
 from organisations.queries import search_directory
 from portal.authorization import Permission, has_permission
 from portal.formats import LONDON
-
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def councillor_of(user):
@@ -32,45 +23,26 @@ def councillor_of(user):
 def preference_of(councillor):
     """The councillor's digest preference; an unsaved one with the defaults if they never chose."""
     preference = DigestPreference.objects.filter(councillor=councillor).first()
-    if preference is None:
-        preference = DigestPreference(
-            councillor=councillor, enabled=True, weekday=DEFAULT_WEEKDAY, send_at=DEFAULT_SEND_AT
-        )
-    return preference
-
-
-def week_beginning(week):
-    """The Monday of ISO week ``2026-W48``, or ``None`` when ``week`` is not such a week."""
-    match = WEEK.match(week)
-    if match is None:
-        return None
-    try:
-        return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:  # week 00, week 53 of a 52-week year
-        return None
+    return preference or DigestPreference(councillor=councillor)
 
 
 def next_digest_at(preference, *, now):
     """When the councillor's next digest is due (aware, UK time), or ``None`` when it is off.
 
-    As the sending job sees it (``councillors.actions.sending``): one digest per ISO
-    week, sent once the chosen day and time have come. So it is this week's slot
-    unless this week's digest is already claimed, then next week's. A slot earlier
-    than ``now`` means this week's digest is due and goes with the next run.
+    As the sending job sees it (``councillors.actions.runs``): one digest per week,
+    sent once the chosen day and time have come. So it is this week's slot unless
+    this week's digest is already claimed, then next week's. A slot earlier than
+    ``now`` means this week's digest is due and goes with the next run.
     """
     if not preference.enabled:
         return None
-    today = timezone.localtime(now, LONDON).date()
-    monday = today - datetime.timedelta(days=today.weekday())
+    monday = weeks.monday_of(now)
     claimed = Digest.objects.filter(
-        councillor_id=preference.councillor_id, week=iso_week(now)
+        councillor_id=preference.councillor_id, week=weeks.week_name(monday)
     ).exists()
-    return _slot(monday + datetime.timedelta(weeks=1) if claimed else monday, preference)
-
-
-def _slot(monday, preference):
-    day = monday + datetime.timedelta(days=preference.weekday)
-    return datetime.datetime.combine(day, preference.send_at, tzinfo=LONDON)
+    if claimed:
+        monday += datetime.timedelta(weeks=1)
+    return weeks.slot(monday, weekday=preference.weekday, send_at=preference.send_at)
 
 
 def sent_digests(councillor):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from organisations.models import MembershipRole
 from portal.celery import app as celery_app
 from tests.factories import PASSWORD, CouncillorFactory, MembershipFactory, UserFactory
+from tests.workers import start_worker, stop
 
 
 def _uses_postgres():
@@ -121,3 +122,24 @@ def commissioner(client):
     membership = MembershipFactory(organisation__publishing_allowed_at=timezone.now())
     client.organisation = membership.organisation
     return _client_for(client, membership.user)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real ``celery -A portal worker`` on REDIS_URL and the test database.
+
+    Needs ``transactional_db`` (the worker only sees committed rows) and the
+    ``worker`` and ``postgres`` markers. Emails it sends are written as files
+    to ``worker.mail_dir``. Stopped with a warm shutdown afterwards, which
+    must succeed.
+    """
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    celery_app.control.purge()  # nothing left over from an earlier, failed run
+    celery_app.conf.task_always_eager = False
+    try:
+        worker = start_worker(tmp_path / "worker.log", mail_dir=mail_dir)
+        yield worker
+        stop(worker)
+    finally:
+        celery_app.conf.task_always_eager = True

@@ -12,20 +12,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import default_url_fetcher
 
+from portal.pdf import write_pdf
 from tracking.models import ProgressReport, TrackingRound
 from tracking.report import progress_report
 
 logger = logging.getLogger(__name__)
-
-
-def refuse_remote(url, *args, **kwargs):
-    """A WeasyPrint URL fetcher that allows only inline ``data:`` URLs: no network, no files."""
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"Progress reports fetch nothing: refused {url}")
 
 
 def file_name(tracking_round):
@@ -43,7 +35,7 @@ def render_pdf(tracking_round):
             "brand_colour": settings.COUNCIL_BRAND_COLOUR,
         },
     )
-    return HTML(string=html, base_url=None, url_fetcher=refuse_remote).write_pdf(pdf_tags=True)
+    return write_pdf(html)
 
 
 def store_progress_report(round_id):

@@ -1,21 +1,11 @@
 """Everything that writes for the councillors' digest and signposting. Views, commands,
 tasks and tests call these.
 
-Split by subject: ``sending`` (the weekly runs), ``preferences``, ``signposting``.
+Split by subject: ``runs`` (the weekly runs and what they claim), ``sending`` (a
+batch's digests to the mail server), ``preferences``, ``signposting``, ``importing``.
 """
 
-from councillors.actions.sending import (
-    parse_week,
-    pending_batches,
-    resume_pending,
-    send_batch,
-    start_run,
-)
+from councillors.actions.runs import pending_batches, resume_pending, start_run
+from councillors.actions.sending import send_batch
 
-__all__ = [
-    "parse_week",
-    "pending_batches",
-    "resume_pending",
-    "send_batch",
-    "start_run",
-]
+__all__ = ["pending_batches", "resume_pending", "send_batch", "start_run"]

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councillors import emails, queries
+from councillors import queries, tasks
 from councillors.models import Signposting
 from opportunities.models import Status
 from organisations.models import Councillor
@@ -67,5 +67,5 @@ def signpost(*, councillor, by, opportunity, organisation, note):
         sent_by=by,
         recipients=len(addresses),
     )
-    transaction.on_commit(lambda: emails.send_signposting(signposting.pk))
+    tasks.send_signposting.delay_on_commit(signposting.pk)
     return signposting

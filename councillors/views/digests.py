@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from councillors import pdf, queries
+from councillors.weeks import parse_week
 from portal.formats import LONDON, date_in_words, time_in_words
 
 STYLE_TAG = re.compile(r"<style(?=[\s>])", re.IGNORECASE)
@@ -39,8 +40,7 @@ def sent_in_words(moment):
 
 
 def _week_in_words(week):
-    monday = queries.week_beginning(week)
-    return date_in_words(monday) if monday else week
+    return date_in_words(parse_week(week))
 
 
 @login_required

@@ -1,7 +1,7 @@
 """What each councillor's digest lists, in what order and with which markers; how it renders."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -148,12 +148,6 @@ def test_markers_are_written_in_words_in_both_parts(now, ward_councillor):
         assert part.count("Closes within 14 days") == 1
     text_entry = rendered.text.split("* Closes soon, new")[1].split("* Neither")[0]
     assert "[New since your last digest] [Closes within 14 days]" in text_entry
-
-
-def test_the_week_is_the_iso_week_in_uk_time():
-    assert digest.iso_week(datetime(2027, 1, 1, 12, 0, tzinfo=UTC)) == "2026-W53"
-    # Sunday 23:30 in UTC is already Monday in British Summer Time.
-    assert digest.iso_week(datetime(2026, 6, 28, 23, 30, tzinfo=UTC)) == "2026-W27"
 
 
 # --- The email --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from councillors import pdf
 from councillors.models import Digest
+from portal.pdf import refuse_remote
 from tests.factories import CouncillorFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,6 @@ def test_the_pdf_fetches_nothing_but_inline_data(councillor, monkeypatch):
     assert pdf.render_pdf(digest).startswith(b"%PDF-")
     assert opened == []
     with pytest.raises(ValueError):
-        pdf.refuse_remote("http://example.org/x.png")
+        refuse_remote("http://example.org/x.png")
     with pytest.raises(ValueError):
-        pdf.refuse_remote("file:///etc/hostname")
+        refuse_remote("file:///etc/hostname")

@@ -5,7 +5,7 @@ test_sending_integration.py.
 """
 
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from smtplib import SMTPRecipientsRefused
 
 import pytest
@@ -15,7 +15,7 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from councillors import digest, tasks
-from councillors.actions import sending
+from councillors.actions import runs, sending
 from councillors.models import Digest, DigestPreference, DigestRun, Weekday
 from tests.councillors.conftest import NOW
 from tests.factories import CouncillorFactory
@@ -69,7 +69,7 @@ def start(django_capture_on_commit_callbacks):
 
     def start(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return sending.start_run(**kwargs)
+            return runs.start_run(**kwargs)
 
     return start
 
@@ -78,7 +78,7 @@ def start(django_capture_on_commit_callbacks):
 def resume(django_capture_on_commit_callbacks):
     def resume(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return sending.resume_pending(**kwargs)
+            return runs.resume_pending(**kwargs)
 
     return resume
 
@@ -102,28 +102,6 @@ def test_the_hourly_job_is_scheduled_in_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-weekly-digest"]
     assert entry["task"] == tasks.start_weekly_digest.name
     assert entry["schedule"] == crontab(minute=0)
-
-
-def test_a_week_is_the_iso_week_of_the_uk_date():
-    # Sunday 23:30 UTC in summer is already Monday in the UK.
-    assert sending.iso_week(datetime(2026, 6, 28, 23, 30, tzinfo=UTC)) == "2026-W27"
-    assert sending.iso_week(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)) == "2026-W48"
-    assert sending.parse_week("2026-W49") == date(2026, 11, 30)
-    assert sending.parse_week("2026-W53") == date(2026, 12, 28)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("2026-49", "like 2026-W48, not “2026-49”"),
-        ("week 49", "like 2026-W48"),
-        ("2025-W53", "2025 has no week 53"),
-        ("2026-W00", "2026 has no week 0"),
-    ],
-)
-def test_a_badly_written_week_is_refused_saying_why(text, message):
-    with pytest.raises(ValueError, match=message):
-        sending.parse_week(text)
 
 
 def test_each_councillor_gets_one_email_with_text_and_html_parts(councillors, start):
@@ -169,8 +147,8 @@ def test_the_hourly_job_run_again_in_the_week_sends_nothing_more(
 
 
 def test_a_batch_sent_twice_sends_each_digest_once(councillors):
-    run = sending.start_run(enqueue=False)
-    (batch,) = sending.pending_batches(run)
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
 
     first = sending.send_batch(run_id=run.pk, digest_ids=batch)
     second = sending.send_batch(run_id=run.pk, digest_ids=batch)
@@ -180,8 +158,8 @@ def test_a_batch_sent_twice_sends_each_digest_once(councillors):
 
 
 def test_a_batch_another_worker_sends_meanwhile_is_not_sent_again(councillors, monkeypatch):
-    run = sending.start_run(enqueue=False)
-    (batch,) = sending.pending_batches(run)
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
     load_context = digest.load_context
 
     def another_worker_sends_the_batch_first(**kwargs):
@@ -199,10 +177,10 @@ def test_a_batch_another_worker_sends_meanwhile_is_not_sent_again(councillors, m
 
 
 def test_a_run_is_split_into_batches(councillors, monkeypatch):
-    monkeypatch.setattr(sending, "BATCH_SIZE", 2)
-    run = sending.start_run(enqueue=False)
+    monkeypatch.setattr(runs, "BATCH_SIZE", 2)
+    run = runs.start_run(enqueue=False)
 
-    assert [len(batch) for batch in sending.pending_batches(run)] == [2, 1]
+    assert [len(batch) for batch in runs.pending_batches(run)] == [2, 1]
 
 
 def test_overlapping_runs_send_each_councillor_one_digest(
@@ -211,7 +189,7 @@ def test_overlapping_runs_send_each_councillor_one_digest(
     # The hourly run claims the digests, but its batches have not gone yet when
     # someone starts a manual run for the same week.
     with django_capture_on_commit_callbacks() as hourly_batches:
-        hourly = sending.start_run()
+        hourly = runs.start_run()
     manual = start(week=WEEK)
     for send_hourly_batch in hourly_batches:
         send_hourly_batch()
@@ -380,8 +358,8 @@ def test_a_worker_dying_mid_send_leaves_the_digest_to_be_sent_once_by_the_hourly
     councillors, resume, trouble, time_machine, django_capture_on_commit_callbacks
 ):
     trouble.dies_before.add(councillors[1].email)
-    run = sending.start_run(enqueue=False)
-    (batch,) = sending.pending_batches(run)
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
 
     with pytest.raises(WorkerDied):
         sending.send_batch(run_id=run.pk, digest_ids=batch)
@@ -391,7 +369,7 @@ def test_a_worker_dying_mid_send_leaves_the_digest_to_be_sent_once_by_the_hourly
     assert (interrupted.sent_at, interrupted.attempts) == (None, 0)  # rolled back
     trouble.dies_before.clear()
     assert resume() == 0  # its run's lease is not over: its worker may still be at it
-    time_machine.move_to(NOW + sending.LEASE, tick=False)
+    time_machine.move_to(NOW + runs.LEASE, tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         tasks.start_weekly_digest.delay()  # the hourly job
     assert resume() == 0
@@ -407,22 +385,22 @@ def test_a_worker_dying_after_the_mail_server_took_the_message_sends_it_again(
     # The one window the claim cannot close (see councillors.actions.sending): one
     # digest too many rather than one too few.
     trouble.dies_after.add(councillors[0].email)
-    run = sending.start_run(enqueue=False)
-    (batch,) = sending.pending_batches(run)
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
     with pytest.raises(WorkerDied):
         sending.send_batch(run_id=run.pk, digest_ids=batch)
     trouble.dies_after.clear()
 
-    time_machine.move_to(NOW + sending.LEASE, tick=False)
+    time_machine.move_to(NOW + runs.LEASE, tick=False)
     resume()
 
     assert received() == {**everyone(councillors), councillors[0].email: 2}
 
 
 def test_a_digest_left_unsent_for_two_days_is_given_up(councillors, resume, time_machine):
-    run = sending.start_run(enqueue=False)  # and its batches were lost
+    run = runs.start_run(enqueue=False)  # and its batches were lost
 
-    time_machine.move_to(NOW + sending.GIVE_UP_AFTER + timedelta(minutes=1), tick=False)
+    time_machine.move_to(NOW + runs.GIVE_UP_AFTER + timedelta(minutes=1), tick=False)
     assert resume() == 0
 
     assert mail.outbox == []
@@ -466,13 +444,13 @@ def test_a_run_for_one_councillor_says_why_they_get_nothing(councillors, start):
 
 def test_a_run_for_an_unknown_email_address_is_refused(councillors):
     with pytest.raises(ValueError, match="No councillor has the email address x@example.org"):
-        sending.start_run(week=WEEK, only_email="x@example.org")
+        runs.start_run(week=WEEK, only_email="x@example.org")
     assert not DigestRun.objects.exists()
 
 
 def test_a_run_for_a_week_not_started_is_refused(councillors):
     with pytest.raises(ValueError, match="2026-W50 has not started yet"):
-        sending.start_run(week="2026-W50")
+        runs.start_run(week="2026-W50")
 
 
 def test_a_digest_sent_after_its_week_is_labelled_with_its_week(councillors, start):

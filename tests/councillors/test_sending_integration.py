@@ -8,14 +8,10 @@ runs twice at once and when a worker is killed in the middle of a batch.
 import asyncio
 import email
 import email.policy
-import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from datetime import time as clock
 
@@ -27,18 +23,11 @@ from django.db import connection
 from django.utils import timezone
 
 from councillors import tasks
-from councillors.actions import sending
+from councillors.actions import runs, sending
 from councillors.models import Digest, DigestPreference, DigestRun, Weekday
 from portal.celery import app as celery_app
+from tests import workers
 from tests.factories import CouncillorFactory, OpportunityFactory
-from tests.portal.conftest import (
-    REPO,
-    Worker,
-    _stop,
-    _test_database_url,
-    _wait_until_ready,
-    portal_environment,
-)
 
 COUNCILLORS = 30
 WAIT = 60  # seconds, at most, for anything to happen
@@ -99,45 +88,25 @@ def mail_server():
 def start_worker(transactional_db, tmp_path, mail_server):
     """Start real ``celery -A portal worker`` processes sending mail to ``mail_server``.
 
-    As ``tests.portal.conftest.celery_worker``, with EMAIL_URL in the environment.
-    Workers still running afterwards get a warm shutdown, which must succeed.
+    As the ``celery_worker`` fixture, with EMAIL_URL in the environment. Workers
+    still running afterwards get a warm shutdown, which must succeed.
     """
-    workers = []
+    started = []
     celery_app.control.purge()  # nothing left over from an earlier, failed run
     celery_app.conf.task_always_eager = False
 
     def start():
-        hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
-        log_path = tmp_path / f"worker-{len(workers)}.log"
-        env = portal_environment(
-            DATABASE_URL=_test_database_url(),
-            REDIS_URL=settings.REDIS_URL,
-            EMAIL_URL=mail_server.url,
-            LOG_LEVEL="INFO",
-        )
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
-        command += ["--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", hostname]
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        worker = Worker(process, hostname.replace("%h", os.uname().nodename), None, log_path)
-        workers.append(worker)
-        _wait_until_ready(worker)
-        return worker
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        started.append(workers.start_worker(log_path, EMAIL_URL=mail_server.url))
+        return started[-1]
 
     try:
         yield start
     finally:
         celery_app.conf.task_always_eager = True
-        for worker in workers:
+        for worker in started:
             if worker.process.returncode != -signal.SIGKILL:
-                _stop(worker)
+                workers.stop(worker)
         # The task a killed worker had taken stays unacknowledged in Redis, to be
         # delivered again in an hour: harmless in production (its digests are
         # sent), but it must not reach a later test's database.
@@ -194,21 +163,21 @@ def test_the_weekly_task_run_twice_at_once_sends_each_councillor_one_message(
         "text/plain",
         "text/html",
     ]
-    runs = DigestRun.objects.all()
-    assert sum(run.eligible for run in runs) == COUNCILLORS
-    assert sum(run.sent for run in runs) == COUNCILLORS
-    assert all(run.finished_at for run in runs)
+    all_runs = DigestRun.objects.all()
+    assert sum(run.eligible for run in all_runs) == COUNCILLORS
+    assert sum(run.sent for run in all_runs) == COUNCILLORS
+    assert all(run.finished_at for run in all_runs)
 
 
 @with_workers
 def test_a_run_interrupted_mid_batch_and_resumed_misses_nobody_and_doubles_nobody(
     councillors, mail_server, start_worker, monkeypatch
 ):
-    monkeypatch.setattr(sending, "BATCH_SIZE", 10)
+    monkeypatch.setattr(runs, "BATCH_SIZE", 10)
     mail_server.hold_at = 5  # the worker dies while the server takes the 5th message
     first = start_worker()
 
-    run = sending.start_run()  # three batches of ten, to the queue
+    run = runs.start_run()  # three batches of ten, to the queue
     if not mail_server.holding.wait(WAIT):
         pytest.fail(f"No fifth message came.\n{first.log()}", pytrace=False)
     first.process.send_signal(signal.SIGKILL)
@@ -220,7 +189,7 @@ def test_a_run_interrupted_mid_batch_and_resumed_misses_nobody_and_doubles_nobod
     second = start_worker()
     wait_for(lambda: len(mail_server.accepted) >= 24, second, what="the queued batches")
     # ...and the hourly job, once the run's lease is over, the rest of the first.
-    assert sending.resume_pending(now=timezone.now() + sending.LEASE) == 6
+    assert runs.resume_pending(now=timezone.now() + runs.LEASE) == 6
 
     wait_for(nothing_pending, second, what="the resumed digests")
     time.sleep(1)
@@ -242,11 +211,11 @@ def test_two_runs_claiming_at_the_same_moment_claim_each_digest_once(councillors
         return bulk_create(*args, **kwargs)
 
     monkeypatch.setattr(Digest.objects, "bulk_create", claim_together)
-    runs = []
+    started = []
 
     def start():
         try:
-            runs.append(sending.start_run(enqueue=False))
+            started.append(runs.start_run(enqueue=False))
         finally:
             connection.close()
 
@@ -256,7 +225,7 @@ def test_two_runs_claiming_at_the_same_moment_claim_each_digest_once(councillors
     for thread in threads:
         thread.join(WAIT)
 
-    assert len(runs) == 2
+    assert len(started) == 2
     assert Digest.objects.count() == COUNCILLORS
-    assert sum(run.eligible for run in runs if run) == COUNCILLORS
-    assert DigestRun.objects.count() == sum(1 for run in runs if run)
+    assert sum(run.eligible for run in started if run) == COUNCILLORS
+    assert DigestRun.objects.count() == sum(1 for run in started if run)

@@ -5,7 +5,6 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.portal.conftest import celery_worker  # noqa: F401 (the fixture)
 from tests.tracking.conftest import make_inquiry, open_next_round
 from tracking.models import ProgressReport
 
@@ -14,7 +13,7 @@ from tracking.models import ProgressReport
 @pytest.mark.redis
 @pytest.mark.worker
 def test_a_worker_makes_the_pdf_while_the_reader_is_told_it_is_coming(
-    celery_worker,  # noqa: F811
+    celery_worker,
     client,
     officer,
     responsible,

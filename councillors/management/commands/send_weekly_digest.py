@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from councillors.actions import sending
+from councillors.actions import runs, sending
 from councillors.models import Digest
+from councillors.weeks import week_of
 
 
 class Command(BaseCommand):
@@ -38,15 +39,15 @@ class Command(BaseCommand):
     def handle(self, *args, week=None, dry_run=False, councillor=None, **options):
         started = time.monotonic()
         try:
-            run = sending.start_run(
-                week=week or sending.iso_week(timezone.now()),
+            run = runs.start_run(
+                week=week or week_of(timezone.now()),
                 only_email=councillor,
                 dry_run=dry_run,
                 enqueue=False,
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        for batch in sending.pending_batches(run):
+        for batch in runs.pending_batches(run):
             sending.send_batch(run_id=run.pk, digest_ids=batch)
         run.refresh_from_db()
         self._summary(run, seconds=time.monotonic() - started)
