@@ -8,10 +8,18 @@ from weasyprint import CSS
 
 from portal.pdf import write_pdf
 
-# The email is laid out for a screen: give it an A4 page with room at the edges, and
-# make nested layout tables as wide as mail programs draw them (WeasyPrint shrinks a
-# table inside a cell to its content despite width="100%").
-PAGE = CSS(string='@page { size: A4; margin: 15mm 12mm; } table[width="100%"] { width: 100%; }')
+# The email is laid out for a screen: give it an A4 page with room at the edges, make
+# nested layout tables as wide as mail programs draw them (WeasyPrint shrinks a table
+# inside a cell to its content despite width="100%"), keep each entry (a cell three
+# layout tables deep) on one page and each heading with what follows it.
+PAGE = CSS(
+    string="""
+    @page { size: A4; margin: 15mm 12mm; }
+    table[width="100%"] { width: 100%; }
+    td td td { break-inside: avoid; }
+    h2, h3, h2 + p { break-after: avoid; }
+    """
+)
 
 
 def file_name(digest):

@@ -9,6 +9,7 @@ import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from councillors.actions.importing import import_councillors
 from councillors.importing import (
@@ -314,6 +315,13 @@ def test_the_upload_page_explains_the_format_and_sends_files(site_admin, birming
     assert "Councillors who are not in the file are not removed" in text
     assert 'download="councillors-example.csv"' in response.text
     assert "Acocks Green (E05011118)" in text
+
+
+@pytest.mark.django_db
+def test_the_councillors_list_in_the_site_admin_links_to_the_import(site_admin):
+    response = site_admin.get(reverse("admin:organisations_councillor_changelist"))
+    assert f'href="{URL}"' in response.text
+    assert "Import from a CSV file" in response.text
 
 
 @pytest.mark.django_db
