@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from councillors.actions.signposting import NOTE_MAX_LENGTH
-from councillors.models import Weekday
+from councillors.models import DEFAULT_SEND_AT, DEFAULT_WEEKDAY, Weekday
 from portal.forms import FormHelper
 
 # 7:00, 07:00, 7.30, 0730, 7am, 7:30pm: how people write a time.
@@ -102,6 +102,17 @@ class PreferencesForm(forms.Form):
             "weekday": preference.weekday,
             "send_at": preference.send_at,
         }
+
+    def clean(self):
+        """The day and time matter only to someone who wants the digest: turning it off
+        with either left blank or mistyped keeps the ones they had."""
+        cleaned_data = super().clean()
+        if cleaned_data.get("enabled") is False:
+            kept = {"weekday": DEFAULT_WEEKDAY, "send_at": DEFAULT_SEND_AT, **self.initial}
+            for name in ("weekday", "send_at"):
+                if self.errors.pop(name, None):
+                    cleaned_data[name] = kept[name]
+        return cleaned_data
 
 
 class SignpostForm(forms.Form):

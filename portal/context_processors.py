@@ -33,7 +33,8 @@ def navigation_for(request):
         if has_permission(user, Permission.MANAGE_SCRUTINY):
             items.append((_("Scrutiny dashboard"), reverse("tracking:dashboard")))
         if has_permission(user, Permission.SIGNPOST_OPPORTUNITIES):
-            items.append((_("Your digest"), reverse("councillors:digests")))
+            # Signposting pages are the councillor's too, under /councillors/.
+            items.append((_("Your digest"), reverse("councillors:digests"), "/councillors/"))
         if user.scrutiny_recommendations.exists():
             items.append((_("Your assessments"), reverse("tracking:my_assessments")))
         items.append((_("Your account"), reverse("accounts:profile")))
@@ -42,12 +43,21 @@ def navigation_for(request):
     else:
         items.append((_("Sign in"), reverse("accounts:login")))
         items.append((_("Create an account"), reverse("accounts:register")))
-    # The entry whose address is the longest start of this page's is the current
-    # one: /opportunities/manage/ is "Your opportunities", not "Opportunities".
+    # The entry whose address (or section, where it names one) is the longest start of
+    # this page's is the current one: /opportunities/manage/ is "Your opportunities",
+    # not "Opportunities".
+    entries = [(label, url, section[0] if section else url) for label, url, *section in items]
     path = getattr(request, "path", "")
     current = max(
-        (url for _label, url in items if path == url or (url != "/" and path.startswith(url))),
+        (
+            section
+            for _label, _url, section in entries
+            if path == section or (section != "/" and path.startswith(section))
+        ),
         key=len,
         default=None,
     )
-    return [{"label": label, "url": url, "active": url == current} for label, url in items]
+    return [
+        {"label": label, "url": url, "active": section == current}
+        for label, url, section in entries
+    ]

@@ -117,6 +117,18 @@ def test_turning_it_off_records_when_and_turning_it_on_clears_that(councillor, m
     assert preference.unsubscribed_at is None
 
 
+def test_turning_it_off_needs_no_day_or_time_and_keeps_the_ones_chosen(councillor, monday_early):
+    data = {"enabled": "yes", "weekday": Weekday.FRIDAY, "send_at": "18:30"}
+    councillor.post(PREFERENCES, data)
+
+    response = councillor.post(PREFERENCES, {"enabled": "no", "send_at": "later"}, follow=True)
+
+    assert "We will not send you the weekly digest" in response.text
+    preference = stored(councillor.user.councillor)
+    assert preference.enabled is False
+    assert (preference.weekday, preference.send_at) == (Weekday.FRIDAY, datetime.time(18, 30))
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [

@@ -355,8 +355,11 @@ def test_only_councillors_see_the_link_on_an_open_opportunity(client, opportunit
     client.force_login(UserFactory())
     assert link not in client.get(page).text
     client.force_login(CouncillorFactory().user)
-    assert "Tell a local group about this" in client.get(page).text
-    assert link in client.get(page).text
+    text = client.get(page).text
+    assert "Tell a local group about this" in text
+    assert link in text
+    # A councillor passes opportunities on: not asked to register an organisation to bid.
+    assert "Register your organisation to follow" not in text
     opportunity.submission_deadline = timezone.now() - datetime.timedelta(minutes=1)
     opportunity.clarification_deadline = timezone.now() - datetime.timedelta(days=1)
     opportunity.save()
