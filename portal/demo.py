@@ -1,6 +1,7 @@
 """Demo data: a login for every role. Each app adds its own realistic data."""
 
 from accounts.actions import ensure_user, set_roles
+from councillors import demo as councillors_demo
 from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
@@ -37,7 +38,7 @@ def seed():
     set_roles(user=users["admin@example.org"], by=None, site_admin=True)
     set_roles(user=users["scrutiny@example.org"], by=None, scrutiny_officer=True)
     set_roles(user=users["evaluator@example.org"], by=None, evaluator=True)
-    link_councillor(
+    councillor = link_councillor(
         user=users["councillor@example.org"],
         wards=list(Ward.objects.filter(name__in=["Ladywood", "Nechells"])),
         party="Independent",
@@ -58,4 +59,5 @@ def seed():
     tracking_demo.seed(
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]
     )
+    councillors_demo.seed(councillor=councillor, site_admin=users["admin@example.org"])
     return users
