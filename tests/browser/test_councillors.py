@@ -17,16 +17,16 @@ from conftest import WCAG_22_AA_TAGS
 from django.utils import timezone
 from django.utils.text import slugify
 from playwright.sync_api import expect
-from test_journeys import sign_in
+from test_journeys import assert_fits_the_screen, menu, sign_in
 
 from councillors import weeks
 from councillors.actions import pending_batches, send_batch, start_run
 from councillors.models import DigestPreference, Signposting
 from organisations.models import Councillor
+from tests.councillors.conftest import live_opportunity
 from tests.factories import (
     PASSWORD,
     CouncillorFactory,
-    OpportunityFactory,
     OrganisationFactory,
     WardFactory,
 )
@@ -47,27 +47,6 @@ def in_words(day):
 def this_monday():
     """The Monday of this week in UK time: the week the digest below is sent for."""
     return weeks.monday_of(timezone.now())
-
-
-def live_opportunity(title, *, wards=(), citywide=False, days_left=60, published_days_ago=30):
-    now = timezone.now()
-    opportunity = OpportunityFactory(
-        title=title,
-        citywide=citywide,
-        published_at=now - datetime.timedelta(days=published_days_ago),
-        clarification_deadline=now + datetime.timedelta(days=days_left - 1),
-        submission_deadline=now + datetime.timedelta(days=days_left),
-    )
-    opportunity.wards.set(wards)
-    return opportunity
-
-
-def menu(page):
-    """The navigation, opened first on a phone, where it starts closed."""
-    toggle = page.get_by_role("button", name="Menu")
-    if toggle.is_visible():
-        toggle.click()
-    return page.get_by_role("navigation", name="Menu")
 
 
 @pytest.fixture
@@ -335,5 +314,4 @@ def test_a_councillor_unsubscribes_on_their_phone_and_a_tampered_link_changes_no
     expect(page.get_by_role("heading", level=1)).to_have_text("When you get the weekly digest")
     expect(page.get_by_role("main")).to_contain_text("You do not get the weekly digest.")
     expect(page.get_by_label("No", exact=True)).to_be_checked()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+    assert_fits_the_screen(page)

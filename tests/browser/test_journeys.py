@@ -27,6 +27,14 @@ def sign_in(page, email, password):
     page.submit("Sign in")
 
 
+def menu(page):
+    """The navigation, opened first on a phone, where it starts closed."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+    return page.get_by_role("navigation", name="Menu")
+
+
 def sign_out(page):
     page.submit("Sign out")
     menu = page.get_by_role("navigation", name="Menu")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from test_journeys import sign_in
+from test_journeys import menu, sign_in
 
 from tests.factories import PASSWORD, UserFactory
 from tracking.models import Assessment, Category, TargetDate
@@ -66,14 +66,6 @@ class Dates:
             executive_anticipates=meeting + datetime.timedelta(days=90),
             committee_anticipates=meeting + datetime.timedelta(days=120),
         )
-
-
-def menu(page):
-    """The navigation, opened first on a phone, where it starts closed."""
-    toggle = page.get_by_role("button", name="Menu")
-    if toggle.is_visible():
-        toggle.click()
-    return page.get_by_role("navigation", name="Menu")
 
 
 @pytest.fixture
