@@ -1,7 +1,9 @@
-"""The digest's runs and digests in the admin site, for site admins to see, never to edit.
+"""The digest's runs and digests, councillors' choices and signpostings in the admin site,
+for site admins to see, never to edit.
 
 Runs and digests are written by the sending actions alone: an edited ``sent_at``
-would send a councillor a second digest or none.
+would send a councillor a second digest or none. Preferences and signpostings
+are the councillors' own.
 """
 
 from django.contrib import admin
@@ -10,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from councillors.models import Digest, DigestRun
+from councillors.models import Digest, DigestPreference, DigestRun, Signposting
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -147,3 +149,28 @@ class DigestAdmin(ReadOnlyAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, digest):
         return digest.last_error[:80]
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["councillor", "enabled", "weekday", "send_at", "unsubscribed_at"]
+    list_filter = ["enabled", "weekday"]
+    list_select_related = ["councillor"]
+    search_fields = ["councillor__full_name", "councillor__email"]
+    fields = list_display + ["updated_at"]
+    readonly_fields = fields
+
+
+@admin.register(Signposting)
+class SignpostingAdmin(ReadOnlyAdmin):
+    list_display = ["sent_at", "councillor", "opportunity", "organisation", "recipients"]
+    list_select_related = ["councillor", "opportunity", "organisation"]
+    search_fields = [
+        "councillor__full_name",
+        "organisation__name",
+        "opportunity__title",
+        "opportunity__reference",
+    ]
+    date_hierarchy = "sent_at"
+    fields = list_display + ["note", "sent_by"]
+    readonly_fields = fields

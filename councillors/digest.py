@@ -49,7 +49,11 @@ class DigestItem:
     value: str
     deadline: str
     closes_soon: bool
-    is_new: bool
+    new: str  # what its "new" marker says, or "" when it has none
+
+    @property
+    def is_new(self):
+        return bool(self.new)
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,15 @@ class DigestContent:
 
 @dataclass(frozen=True)
 class _Listing:
-    """A live opportunity as every digest of the run sees it, in the two ways it can be marked."""
+    """A live opportunity as every digest of the run sees it, in each way it can be marked."""
 
     published_at: datetime.datetime
     ward_ids: frozenset
     citywide: bool
     category_id: int
     seen: DigestItem
-    new: DigestItem
+    new_since_last: DigestItem
+    new_this_week: DigestItem  # for a councillor's first digest: there was no last one
 
 
 @dataclass
@@ -126,7 +131,7 @@ class DigestContext:
     new_organisations_in: dict  # ward id -> [Organisation], by name
 
 
-def _item(opportunity, *, is_new, now):
+def _item(opportunity, *, now):
     return DigestItem(
         opportunity=opportunity,
         url=absolute_url(reverse("opportunities:detail", args=[opportunity.reference])),
@@ -135,7 +140,7 @@ def _item(opportunity, *, is_new, now):
         value=value_in_words(opportunity),
         deadline=moment_in_words(opportunity.submission_deadline),
         closes_soon=opportunity.submission_deadline <= now + CLOSES_SOON,
-        is_new=is_new,
+        new="",
     )
 
 
@@ -149,7 +154,7 @@ def _listings(now):
     listings, categories = [], {}
     for opportunity in opportunities:
         categories[opportunity.category_id] = opportunity.category.name
-        seen = _item(opportunity, is_new=False, now=now)
+        seen = _item(opportunity, now=now)
         listings.append(
             _Listing(
                 published_at=opportunity.published_at,
@@ -157,7 +162,8 @@ def _listings(now):
                 citywide=opportunity.citywide,
                 category_id=opportunity.category_id,
                 seen=seen,
-                new=replace(seen, is_new=True),
+                new_since_last=replace(seen, new=_("New since your last digest")),
+                new_this_week=replace(seen, new=_("New this week")),
             )
         )
     ordered = sorted(categories.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
@@ -260,7 +266,8 @@ def build(councillor, context, *, week=None):
     Opportunities in one of the councillor's wards come first, then city-wide ones,
     then the rest under their category (alphabetical); each list soonest deadline
     first. An opportunity is new if published since the councillor's last digest
-    was sent (or in the last week if they never had one). A councillor without
+    was sent, or in the last week if they never had one (marked "new this week",
+    then, since there was no last digest). A councillor without
     wards gets every opportunity, with no ward section.
     """
     now = context.now
@@ -268,14 +275,18 @@ def build(councillor, context, *, week=None):
     if wards is None:  # not one of the councillors the context was loaded for
         wards = sorted(councillor.wards.all(), key=lambda ward: ward.name)
     ward_ids = {ward.pk for ward in wards}
-    since = context.last_sent.get(councillor.pk) or now - FIRST_DIGEST_LOOKBACK
+    last_sent = context.last_sent.get(councillor.pk)
+    since = last_sent or now - FIRST_DIGEST_LOOKBACK
 
     in_your_wards, citywide, by_category = [], [], defaultdict(list)
     new_count = 0
     for listing in context.listings:
         is_new = listing.published_at > since
         new_count += is_new
-        item = listing.new if is_new else listing.seen
+        if not is_new:
+            item = listing.seen
+        else:
+            item = listing.new_since_last if last_sent else listing.new_this_week
         if not ward_ids.isdisjoint(listing.ward_ids):
             in_your_wards.append(item)
         elif listing.citywide:

@@ -179,7 +179,7 @@ def councillor_reads_this_weeks_digest_and_downloads_it(page):
     frame_height(page, until=lambda height: abs(height - fitted) < 2)
     for title in (IN_ASTON, CITYWIDE, IN_LADYWOOD):
         expect(email.get_by_role("link", name=title)).to_be_visible()
-    expect(email.get_by_text("New since your last digest")).to_have_count(1)
+    expect(email.get_by_text("New this week")).to_have_count(1)
     expect(email.get_by_text("Closes within 14 days")).to_have_count(1)
     expect(email.get_by_role("link", name=GROUP)).to_be_visible()
     expect(email.get_by_role("link", name="Nechells Food Bank")).to_be_visible()
