@@ -1,4 +1,5 @@
-"""A councillor's weekly digest in a real browser: reading it, timing it, passing it on.
+"""A councillor's weekly digest in a real browser: reading it, timing it, passing it on;
+and a site admin importing councillors from a CSV file.
 
 ``page`` is the councillor's computer and ``mobile_page`` their phone, where they
 open the digest email's unsubscribe link without being signed in. The digest is
@@ -28,6 +29,7 @@ from tests.factories import (
     PASSWORD,
     CouncillorFactory,
     OrganisationFactory,
+    UserFactory,
     WardFactory,
 )
 
@@ -315,3 +317,43 @@ def test_a_councillor_unsubscribes_on_their_phone_and_a_tampered_link_changes_no
     expect(page.get_by_role("main")).to_contain_text("You do not get the weekly digest.")
     expect(page.get_by_label("No", exact=True)).to_be_checked()
     assert_fits_the_screen(page)
+
+
+def test_a_site_admin_imports_councillors_fixing_the_errors_the_preview_shows(page, tmp_path):
+    for name in ("Aston", "Ladywood", "Nechells"):
+        WardFactory(name=name, slug=slugify(name))
+    admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    sign_in(page, admin.email, PASSWORD)
+    page.visit("/councillors/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import councillors")
+
+    with_errors = tmp_path / "councillors.csv"
+    with_errors.write_text(
+        "name,email,wards,party\n"
+        "Amina Rahman,amina.rahman@example.org,Aston;Nechells,Labour\n"
+        "Bob Smith,not-an-email,Astonn,Conservative\n"
+    )
+    page.get_by_label("Upload a CSV file").set_input_files(with_errors)
+    page.submit("Check the file")
+    expect(page.playwright_page).to_have_title(re.compile("^Error: Check what the import will do"))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Line 3: ward ‘Astonn’ not found — did you mean Aston?")
+    expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+
+    page.follow(page.get_by_role("button", name="Upload a corrected file"))
+    with_errors.write_text(
+        "name,email,wards,party\n"
+        "Amina Rahman,amina.rahman@example.org,Aston;Nechells,Labour\n"
+        "Bob Smith,bob.smith@example.org,Aston,Conservative\n"
+    )
+    page.get_by_label("Upload a CSV file").set_input_files(with_errors)
+    page.submit("Check the file")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what the import will do")
+    assert not Councillor.objects.exists()  # nothing until confirmed
+
+    page.submit("Import 2 councillors")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Councillors imported from councillors.csv: 2 new, 0 updated, 0 unchanged."
+    )
+    amina = Councillor.objects.get(email="amina.rahman@example.org")
+    assert sorted(ward.name for ward in amina.wards.all()) == ["Aston", "Nechells"]
