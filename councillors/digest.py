@@ -25,8 +25,9 @@ from accounts.emails import absolute_url
 from councillors.models import Digest
 from councillors.tokens import unsubscribe_token
 from councillors.weeks import parse_week, week_of
+from opportunities.emails import opportunity_url
+from opportunities.formats import value_in_words
 from opportunities.models import Opportunity
-from opportunities.views.detail import value_in_words
 from organisations.models import Councillor, Organisation
 from portal.formats import date_in_words, moment_in_words
 
@@ -134,7 +135,7 @@ class DigestContext:
 def _item(opportunity, *, now):
     return DigestItem(
         opportunity=opportunity,
-        url=absolute_url(reverse("opportunities:detail", args=[opportunity.reference])),
+        url=opportunity_url(opportunity),
         signpost_url=absolute_url(reverse("councillors:signpost", args=[opportunity.reference])),
         publisher=opportunity.publisher.name,
         value=value_in_words(opportunity),
@@ -261,7 +262,8 @@ def _new_organisations(wards, context):
 
 def build(councillor, context, *, week=None):
     """``week``'s digest (``2026-W49``, by default the week of ``context.now``) for
-    ``councillor`` from ``context``; reads nothing from the database.
+    ``councillor``, one of those ``context`` was loaded for; reads nothing from the
+    database.
 
     Opportunities in one of the councillor's wards come first, then city-wide ones,
     then the rest under their category (alphabetical); each list soonest deadline
@@ -271,9 +273,7 @@ def build(councillor, context, *, week=None):
     wards gets every opportunity, with no ward section.
     """
     now = context.now
-    wards = context.wards_of.get(councillor.pk)
-    if wards is None:  # not one of the councillors the context was loaded for
-        wards = sorted(councillor.wards.all(), key=lambda ward: ward.name)
+    wards = context.wards_of[councillor.pk]
     ward_ids = {ward.pk for ward in wards}
     last_sent = context.last_sent.get(councillor.pk)
     since = last_sent or now - FIRST_DIGEST_LOOKBACK

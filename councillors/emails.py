@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from councillors.queries import contact_addresses
 from opportunities.emails import opportunity_url
-from opportunities.views.detail import value_in_words
+from opportunities.formats import value_in_words
 from portal.formats import moment_in_words
 
 

@@ -3,25 +3,16 @@
 import datetime
 import re
 
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from councillors.actions.signposting import NOTE_MAX_LENGTH
 from councillors.models import DEFAULT_SEND_AT, DEFAULT_WEEKDAY, Weekday
-from portal.forms import FormHelper
+from portal.forms import layout_helper
 
 # 7:00, 07:00, 7.30, 0730, 7am, 7:30pm: how people write a time.
 TIME = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
-
-
-def _helper(*layout, submit):
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*layout, Submit("submit", submit))
-    return helper
 
 
 def parse_time(text):
@@ -88,7 +79,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.radios("enabled", legend_size=Size.MEDIUM),
             Field.radios("weekday", legend_size=Size.SMALL, small=True),
             Field.text("send_at", field_width=5),
@@ -150,7 +141,7 @@ class SignpostForm(forms.Form):
             if group
         ]
         self.fields["organisation"].choices = [("", _("Choose an organisation")), *groups]
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.select("organisation"),
             Field.textarea("note", max_characters=NOTE_MAX_LENGTH),
             submit=_("Send"),

@@ -19,14 +19,21 @@ def time_in_words(local):
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
-def moment_in_words(moment):
+def moment_in_words(moment, *, say_uk_time=True):
     """A deadline as people read it: ``midday on Monday 2 March 2026 (UK time)``.
 
     Always in Europe/London, whatever the server's clock says, and never a bare
-    date: a deadline is an instant.
+    date: a deadline is an instant. ``say_uk_time=False`` leaves off
+    ``(UK time)``, for a page that says it once.
     """
     local = timezone.localtime(moment, LONDON)
-    return f"{time_in_words(local)} on {local:%A} {local.day} {local:%B %Y} (UK time)"
+    words = f"{time_in_words(local)} on {day_in_words(local)}"
+    return f"{words} (UK time)" if say_uk_time else words
+
+
+def day_in_words(day):
+    """``Monday 2 March 2026``: a date with its day of the week."""
+    return f"{day:%A} {date_in_words(day)}"
 
 
 def date_in_words(day):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from crispy_forms_gds import helper
-from crispy_forms_gds.layout import Size
+from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,19 @@ class FormHelper(helper.FormHelper):
         if self.legend_size:
             attributes["legend_size"] = Size.for_legend(self.legend_size)
         return attributes
+
+
+def layout_helper(*layout, submit):
+    """A helper for a form laid out field by field, small labels and legends, one button.
+
+    ``novalidate``: the server validates and reports in a GOV.UK error summary.
+    """
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*layout, Submit("submit", submit))
+    return helper
 
 
 def add_errors(form, error):

@@ -35,13 +35,10 @@ def portal_environment(**overrides):
     return env
 
 
-def test_database_url():
+def _database_url():
     """DATABASE_URL for the database pytest-django created (test_<name>)."""
     url = urlsplit(os.environ["DATABASE_URL"])
     return url._replace(path="/" + settings.DATABASES["default"]["NAME"]).geturl()
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 class Worker:
@@ -70,7 +67,7 @@ def start_worker(log_path, *, mail_dir=None, **env):
     if mail_dir is not None:
         env["EMAIL_FILE_PATH"] = str(mail_dir)
     env = portal_environment(
-        DATABASE_URL=test_database_url(), REDIS_URL=settings.REDIS_URL, LOG_LEVEL="INFO", **env
+        DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL, LOG_LEVEL="INFO", **env
     )
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
     command += ["--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", hostname]

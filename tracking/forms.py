@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -12,20 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal.formats import date_in_words
-from portal.forms import FormHelper, deadline_fields
+from portal.forms import deadline_fields, layout_helper
 from tracking.models import Category, TargetDate
 
 DATE_HELP = _("For example, 14/4/2015")
 DATE_INVALID = _("Enter the date like 14/4/2015")
-
-
-def _helper(*layout, submit):
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*layout, Submit("submit", submit))
-    return helper
 
 
 def _date(label, *, required=True, help_text=DATE_HELP, required_message=None):
@@ -107,7 +98,7 @@ class InquiryForm(forms.Form):
 
     def __init__(self, *args, submit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.text("title", field_width=Fluid.FULL),
             Field.text("slug", field_width=Fluid.TWO_THIRDS),
             Field.text("committee_name", field_width=Fluid.FULL),
@@ -199,7 +190,7 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args, submit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.text("reference", field_width=5),
             "text",
             "responsibility",
@@ -273,7 +264,7 @@ class RoundForm(forms.Form):
             local = timezone.localtime(deadline)
             self.initial["submission_date"] = local.date()
             self.initial["submission_time"] = local.time()
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.text("committee_name", field_width=Fluid.FULL),
             Field.text("report_of", field_width=Fluid.FULL),
             Field.text("meeting_on", field_width=10),
@@ -320,7 +311,7 @@ class AssessmentForm(forms.Form):
             ) % {"date": date_in_words(target)}
             # static/js/portal.mjs picks 1 or 2 from the date typed.
             self.fields["achieved_on"].widget.attrs["data-completion-target"] = target.isoformat()
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.radios("category", legend_size=Size.MEDIUM),
             Field.text("achieved_on", field_width=10),
             Field.text("anticipated_on", field_width=10),
@@ -344,7 +335,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = layout_helper(
             Field.radios("category", legend_size=Size.MEDIUM),
             Field.text("anticipated_on", field_width=10),
             "comment",

@@ -72,18 +72,18 @@ def _candidates(*, week, monday, now, forced, only_email):
     return [councillor for councillor in councillors if due_at(councillor, monday) <= now]
 
 
+def _problem(councillor, problem):
+    """One entry of a run's ``problems``."""
+    return {"councillor": councillor.full_name, "councillor_id": councillor.pk, "problem": problem}
+
+
 def _problems(councillors):
     problems = []
     for councillor in councillors:
         if not councillor.email:
-            problem = _("No email address")
+            problems.append(_problem(councillor, _("No email address")))
         elif not councillor.ward_count:
-            problem = _("No wards: sent without the ward section")
-        else:
-            continue
-        problems.append(
-            {"councillor": councillor.full_name, "councillor_id": councillor.pk, "problem": problem}
-        )
+            problems.append(_problem(councillor, _("No wards: sent without the ward section")))
     return problems
 
 
@@ -98,16 +98,20 @@ def _councillors_with_email(only_email):
 
 def _not_eligible(councillors, week):
     """Why ``councillors``, asked for by email address, get nothing: for the run's record."""
-    problems = []
-    for councillor in councillors:
-        if Digest.objects.filter(councillor=councillor, week=week, sent_at__isnull=False).exists():
-            problem = _("Already sent the digest for %(week)s") % {"week": week}
-        else:
-            problem = _("Has turned the weekly digest off")
-        problems.append(
-            {"councillor": councillor.full_name, "councillor_id": councillor.pk, "problem": problem}
+    sent = set(
+        Digest.objects.filter(
+            councillor__in=councillors, week=week, sent_at__isnull=False
+        ).values_list("councillor_id", flat=True)
+    )
+    return [
+        _problem(
+            councillor,
+            _("Already sent the digest for %(week)s") % {"week": week}
+            if councillor.pk in sent
+            else _("Has turned the weekly digest off"),
         )
-    return problems
+        for councillor in councillors
+    ]
 
 
 def _batches(ids):

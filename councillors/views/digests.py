@@ -7,12 +7,11 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from councillors import pdf, queries
 from councillors.weeks import parse_week
-from portal.formats import LONDON, date_in_words, time_in_words
+from portal.formats import date_in_words, moment_in_words
 
 STYLE_TAG = re.compile(r"<style(?=[\s>])", re.IGNORECASE)
 HEAD_TAG = re.compile(r"<head(?=[\s>])[^>]*>", re.IGNORECASE)
@@ -34,11 +33,6 @@ def _digest(request, week):
     return digest
 
 
-def sent_in_words(moment):
-    local = timezone.localtime(moment, LONDON)
-    return f"{time_in_words(local)} on {local:%A} {local.day} {local:%B %Y}"
-
-
 def _week_in_words(week):
     return date_in_words(parse_week(week))
 
@@ -52,7 +46,7 @@ def digest_list(request):
         {
             "digest": digest,
             "week_beginning": _week_in_words(digest.week),
-            "sent": sent_in_words(digest.sent_at),
+            "sent": moment_in_words(digest.sent_at, say_uk_time=False),
         }
         for digest in queries.sent_digests(councillor)
     ]
@@ -89,7 +83,7 @@ def digest_detail(request, week):
         {
             "digest": digest,
             "week_beginning": _week_in_words(digest.week),
-            "sent": sent_in_words(digest.sent_at),
+            "sent": moment_in_words(digest.sent_at, say_uk_time=False),
             "srcdoc": framed(digest.html, request.csp_nonce),
         },
     )

@@ -16,7 +16,7 @@ from councillors.forms import PreferencesForm
 from councillors.tokens import read_unsubscribe_token
 from councillors.views.digests import councillor_or_404
 from organisations.models import Councillor
-from portal.formats import LONDON, time_in_words
+from portal.formats import LONDON, day_in_words, time_in_words
 
 
 def next_digest_in_words(moment, *, now):
@@ -24,7 +24,7 @@ def next_digest_in_words(moment, *, now):
     if moment <= now:
         return _("this week’s, within the next hour")
     local = timezone.localtime(moment, LONDON)
-    return f"{local:%A} {local.day} {local:%B %Y} at {time_in_words(local)}"
+    return f"{day_in_words(local)} at {time_in_words(local)}"
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from councillors import queries
 from councillors.actions.signposting import signpost as signpost_action
 from councillors.forms import SignpostForm
-from councillors.views.digests import councillor_or_404, sent_in_words
+from councillors.views.digests import councillor_or_404
 from opportunities.models import Opportunity, Status
 from portal.formats import moment_in_words
 from portal.forms import add_errors
@@ -82,7 +82,10 @@ def signposting_log(request):
     """The opportunities the councillor has sent to organisations, newest first."""
     councillor = councillor_or_404(request)
     signpostings = [
-        {"signposting": signposting, "sent": sent_in_words(signposting.sent_at)}
+        {
+            "signposting": signposting,
+            "sent": moment_in_words(signposting.sent_at, say_uk_time=False),
+        }
         for signposting in queries.signpostings_of(councillor)
     ]
     return render(request, "councillors/signposting_log.html", {"signpostings": signpostings})

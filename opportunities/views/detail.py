@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from opportunities import actions, rules
+from opportunities.formats import value_in_words
 from opportunities.models import Follow, Opportunity, Question, Status
 from organisations.views.manage import acting_organisation
 from portal.authorization import Permission, has_permission
@@ -30,24 +31,6 @@ def published_or_404(reference, queryset=None):
     """A published opportunity by reference; drafts and unknown references are 404."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
     return get_object_or_404(queryset.published().select_related("publisher"), reference=reference)
-
-
-def money(amount):
-    """£1,250 or £1,250.50: pence only when there are some."""
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
-
-
-def value_in_words(opportunity):
-    vat = _("including VAT") if opportunity.value_includes_vat else _("excluding VAT")
-    if opportunity.is_single_value:
-        return f"{money(opportunity.value_high)} {vat}"
-    return _("%(low)s to %(high)s %(vat)s") % {
-        "low": money(opportunity.value_low),
-        "high": money(opportunity.value_high),
-        "vat": vat,
-    }
 
 
 def length_in_words(months):

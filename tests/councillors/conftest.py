@@ -1,8 +1,10 @@
 """Wards, a councillor for two of them and live opportunities, at a fixed Monday morning."""
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -36,6 +38,11 @@ def ward_councillor(wards):
         email="jane.doe@example.org",
         wards=[wards["Aston"], wards["Nechells"]],
     )
+
+
+def received():
+    """How many emails each address received (Django's test outbox)."""
+    return Counter(address for message in mail.outbox for address in message.to)
 
 
 def live_opportunity(

@@ -1,6 +1,5 @@
 """``manage.py send_weekly_digest``: a manual run, sent in the command's own process."""
 
-from collections import Counter
 from io import StringIO
 
 import pytest
@@ -9,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from councillors import tasks
 from councillors.models import Digest, DigestRun
+from tests.councillors.conftest import received
 from tests.councillors.test_sending import trouble  # noqa: F401 (the fixture)
 from tests.factories import CouncillorFactory
 
@@ -30,10 +30,6 @@ def send_weekly_digest(*args):
     out, err = StringIO(), StringIO()
     call_command("send_weekly_digest", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
-
-
-def received():
-    return Counter(address for message in mail.outbox for address in message.to)
 
 
 def test_the_command_sends_this_weeks_digest_and_says_what_happened(councillors):

@@ -4,7 +4,6 @@ Locmem email and eager Celery; the real SMTP server and worker are in
 test_sending_integration.py.
 """
 
-from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from smtplib import SMTPRecipientsRefused
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 from councillors import digest, tasks
 from councillors.actions import runs, sending
 from councillors.models import Digest, DigestPreference, DigestRun, Weekday
-from tests.councillors.conftest import NOW
+from tests.councillors.conftest import NOW, received
 from tests.factories import CouncillorFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +86,6 @@ def resume(django_capture_on_commit_callbacks):
 def councillors(now, live_opportunities):
     """Three councillors with a ward each and the default preferences."""
     return CouncillorFactory.create_batch(3)
-
-
-def received():
-    """How many emails each address received."""
-    return Counter(address for message in mail.outbox for address in message.to)
 
 
 def everyone(councillors):
