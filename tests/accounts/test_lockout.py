@@ -1,0 +1,45 @@
+"""The sign-in lockout counts one account however its email is typed."""
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_a_locked_account_cannot_sign_in_by_changing_the_emails_case(client, settings):
+    user = UserFactory(email="lockme@example.org")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "lockme@example.org", "guess")
+    response = _sign_in(client, "LOCKME@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert user.email == "lockme@example.org"
+
+
+def test_guesses_spread_over_case_variants_lock_the_account(client, settings):
+    UserFactory(email="lockme@example.org")
+    variants = [
+        "lockme@example.org",
+        "LOCKME@example.org",
+        "LockMe@Example.org",
+        " lockme@EXAMPLE.org",
+    ]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, variants[attempt % len(variants)], "guess")
+    response = _sign_in(client, "lockMe@example.ORG", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_account_is_not_locked_by_them(client, settings):
+    UserFactory(email="lockme@example.org")
+    other = UserFactory(email="other@example.org")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "LOCKME@example.org", "guess")
+    response = _sign_in(client, other.email, PASSWORD)
+    assert response.status_code == 302
