@@ -5,7 +5,6 @@ file again. It checks them once more against the registry and imports only if
 the result is what the admin saw; otherwise it shows the new preview.
 """
 
-import csv
 import io
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from councillors import importing
 from councillors.actions.importing import import_councillors as import_checked_councillors
 from councillors.forms_import import CouncillorCsvForm
 from organisations.models import Ward
+from portal import csv
 from portal.authorization import Permission, has_permission
 
 SIGNING_SALT = "councillors.import.checked"

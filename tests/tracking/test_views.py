@@ -230,6 +230,32 @@ def test_the_history_csv_has_a_row_per_assessment(client, tracking_round, office
     assert rows[0]["executive's category"] == "6"
 
 
+def test_the_history_csv_writes_formulas_as_text(client, tracking_round, officer):
+    hostile = UserFactory(full_name='=HYPERLINK("https://evil.example","Pay")')
+    recommendation = tracking_round.inquiry.recommendations.get(reference="R01")
+    recommendation.responsible_people.add(hostile)
+    actions.submit_assessment(
+        assessment=tracking_round.assessments.get(recommendation=recommendation),
+        by=hostile,
+        category=Category.IN_PROGRESS,
+        evidence="+cmd|' /C calc'!A0",
+    )
+    actions.record_decision(
+        assessment=tracking_round.assessments.get(recommendation=recommendation),
+        by=officer,
+        category=Category.IN_PROGRESS,
+        comment="@SUM(1+1)",
+    )
+
+    response = _as(client, officer).get(reverse("tracking:history_csv", args=["parks"]))
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert row["submitted by"] == '\'=HYPERLINK("https://evil.example","Pay")'
+    assert row["evidence"] == "'+cmd|' /C calc'!A0"
+    assert row["committee's comment"] == "'@SUM(1+1)"
+    assert row["round"] == "1"
+
+
 def test_the_dashboard_shows_late_submissions(client, tracking_round, officer, time_machine):
     time_machine.move_to(tracking_round.submission_deadline + datetime.timedelta(days=1))
     page = _as(client, officer).get(reverse("tracking:dashboard")).content.decode()

@@ -1,11 +1,9 @@
 """For scrutiny officers: the dashboard, inquiries and recommendations, and the CSV history."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.authorization import Permission, has_permission
+from portal.csv import csv_response
 from portal.forms import add_errors
 from tracking import actions, queries
 from tracking.forms import InquiryForm, RecommendationForm
@@ -190,11 +189,10 @@ def edit_recommendation(request, slug, reference):
 def history_csv(request, slug):
     """Every assessment of the inquiry, one row each, for a spreadsheet."""
     inquiry = _inquiry(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{inquiry.slug}-tracking-{stamp}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-    writer = csv.DictWriter(response, fieldnames=queries.HISTORY_COLUMNS)
-    writer.writeheader()
-    writer.writerows(queries.history_rows(inquiry))
-    return response
+    columns = queries.HISTORY_COLUMNS
+    return csv_response(
+        f"{inquiry.slug}-tracking-{stamp}.csv",
+        columns,
+        ([row[column] for column in columns] for row in queries.history_rows(inquiry)),
+    )
