@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF checking reads request.POST).
+    "portal.middleware.RequestGuardMiddleware",
+    "portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of every login attempt.
@@ -170,6 +173,14 @@ STORAGES = {
         )
     },
 }
+# Request sizes. Someone not signed in may post an ordinary form (Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE, held in memory); a signed-in person one upload
+# of at most 10 MB plus the form around it. Larger bodies get 413 unread
+# (portal.middleware); the proxy in front should refuse them first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
+REQUEST_MAX_BYTES = env_int(
+    "REQUEST_MAX_BYTES", 11 * 1024 * 1024, minimum=DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 # Uploaded files are never served from a public URL: views check access first.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 

@@ -1,0 +1,73 @@
+"""Middleware that guards every request and response the same way.
+
+- ``RequestGuardMiddleware`` answers before any view or form reads the request:
+  404 for a path no page can have (control characters such as NUL), 413 for a
+  body larger than the person may send. Django spools a multipart body to disk
+  as soon as anything (CSRF checking included) reads ``request.POST``, so the
+  size is judged from ``Content-Length`` first. Someone not signed in may send
+  no more than an ordinary form (``DATA_UPLOAD_MAX_MEMORY_SIZE``, kept in
+  memory); a signed-in person up to ``REQUEST_MAX_BYTES``, room for one upload.
+- ``PrivateCacheMiddleware`` marks every response to a signed-in person
+  ``Cache-Control: private, no-store``, so no shared cache or back button keeps
+  a page or download that was meant for them.
+"""
+
+import re
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+# C0 and C1 control characters and DEL: never part of a page's address.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _content_length(request):
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return None
+
+
+def body_limit(request):
+    """The most bytes ``request``'s sender may post: more for a signed-in person."""
+    if request.user.is_authenticated:
+        return settings.REQUEST_MAX_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestGuardMiddleware:
+    """Refuse, unread, what no view should see. Place after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTERS.search(request.path):
+            from portal.views import page_not_found
+
+            return page_not_found(request)
+        length = _content_length(request)
+        if length is None:
+            return render(request, "errors/400.html", status=400)
+        if length > body_limit(request):
+            response = render(request, "errors/413.html", status=413)
+            # The body is not read, so the connection cannot be reused for another request.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on everything sent to a signed-in person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Drops any "public" a view set: what a signed-in person sees is theirs.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
