@@ -291,7 +291,10 @@ CRISPY_CLASS_CONVERTERS = {"dateinput": "govuk-input", "timeinput": "govuk-input
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Container and load balancer health checks ask over plain HTTP from inside.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/workers/$"]
+# Operators' /health/workers/ (which pings Celery workers) answers only
+# "Authorization: Bearer <HEALTH_TOKEN>"; unset, it is never answered.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN", "")
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)

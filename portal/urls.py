@@ -8,6 +8,7 @@ admin.site.site_header = admin.site.site_title = "Commissioning portal administr
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
+    path("health/workers/", health.health_with_workers, name="health_with_workers"),
     path("accounts/", include("accounts.urls")),
     path("organisations/", include("organisations.urls")),
     path("opportunities/", include("opportunities.urls")),

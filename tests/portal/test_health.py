@@ -5,8 +5,23 @@ REDIS_URL points at a closed port, so each service is really unreachable.
 """
 
 import json
+import time
 
 import pytest
+
+from portal import health
+
+TOKEN = "a-health-token-for-operators"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_results(settings):
+    """Each test sees checks run now, not a result another test left in this process."""
+    settings.HEALTH_TOKEN = TOKEN
+    health._Recent.results = None
+    yield
+    health._Recent.results = None
+
 
 CLOSED_PORT = "127.0.0.1:1"
 
@@ -54,15 +69,13 @@ def test_health_names_the_database_when_it_is_unreachable(run_portal):
     }
 
 
-def test_health_names_cache_broker_and_worker_when_redis_is_unreachable(run_portal):
+def test_health_names_cache_and_broker_when_redis_is_unreachable(run_portal):
     result = fetch(run_portal, "/health/", REDIS_URL=f"redis://{CLOSED_PORT}/0")
 
     assert result["status"] == 503
     body = json.loads(result["body"])
-    assert body["down"] == ["broker", "cache", "worker"]
+    assert body["down"] == ["broker", "cache"]
     assert body["checks"]["database"] == "up"
-    # The worker is reported down without waiting on a broker that is gone.
-    assert result["seconds"] < 3
 
 
 def test_health_names_everything_when_nothing_is_reachable(run_portal):
@@ -74,8 +87,7 @@ def test_health_names_everything_when_nothing_is_reachable(run_portal):
     )
 
     assert result["status"] == 503
-    assert json.loads(result["body"])["down"] == ["broker", "cache", "database", "worker"]
-    assert result["seconds"] < 3
+    assert json.loads(result["body"])["down"] == ["broker", "cache", "database"]
 
 
 def test_pages_are_still_served_when_redis_is_unreachable(run_portal):
@@ -85,9 +97,27 @@ def test_pages_are_still_served_when_redis_is_unreachable(run_portal):
     assert "Skip to main content" in result["body"]
 
 
+# Runs in the new process: ask the operators' check with the token.
+FETCH_WITH_TOKEN = """
+import json, time
+from django.test import Client
+started = time.monotonic()
+response = Client(headers={{"Authorization": "Bearer {token}"}}).get("/health/workers/")
+print(json.dumps({{
+    "status": response.status_code,
+    "body": response.content.decode(),
+    "seconds": time.monotonic() - started,
+}}))
+"""
+
+
 @pytest.mark.redis
-def test_health_names_the_worker_when_none_is_running(run_portal, settings):
-    result = fetch(run_portal, "/health/", REDIS_URL=settings.REDIS_URL)
+def test_the_operators_check_names_the_worker_when_none_is_running(run_portal, settings):
+    process = run_portal(
+        FETCH_WITH_TOKEN.format(token=TOKEN), REDIS_URL=settings.REDIS_URL, HEALTH_TOKEN=TOKEN
+    )
+    assert process.returncode == 0, process.stderr
+    result = json.loads(process.stdout.splitlines()[-1])
 
     assert result["status"] == 503
     assert json.loads(result["body"])["checks"] == {
@@ -98,11 +128,36 @@ def test_health_names_the_worker_when_none_is_running(run_portal, settings):
     }
 
 
+def test_the_operators_check_reports_the_worker_down_without_waiting_on_a_dead_broker(
+    run_portal,
+):
+    process = run_portal(
+        FETCH_WITH_TOKEN.format(token=TOKEN),
+        REDIS_URL=f"redis://{CLOSED_PORT}/0",
+        HEALTH_TOKEN=TOKEN,
+    )
+    assert process.returncode == 0, process.stderr
+    result = json.loads(process.stdout.splitlines()[-1])
+
+    assert result["status"] == 503
+    assert json.loads(result["body"])["down"] == ["broker", "cache", "worker"]
+    assert result["seconds"] < 3
+
+
+@pytest.mark.redis
+def test_the_public_check_does_not_ping_workers(run_portal, settings):
+    """With Redis up and no worker running, the public answer is up: no worker is asked."""
+    result = fetch(run_portal, "/health/", REDIS_URL=settings.REDIS_URL)
+
+    assert result["status"] == 200
+    assert json.loads(result["body"])["checks"] == {"database": "up", "cache": "up", "broker": "up"}
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.worker
-def test_health_is_up_with_redis_and_a_running_worker(client, celery_worker):
-    response = client.get("/health/")
+def test_the_operators_check_is_up_with_redis_and_a_running_worker(client, celery_worker):
+    response = client.get("/health/workers/", headers={"Authorization": f"Bearer {TOKEN}"})
 
     assert response.status_code == 200
     assert response.json() == {
@@ -111,6 +166,31 @@ def test_health_is_up_with_redis_and_a_running_worker(client, celery_worker):
         "checks": {"database": "up", "cache": "up", "broker": "up", "worker": "up"},
     }
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN])
+def test_the_operators_check_is_not_found_without_the_token(client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    assert client.get("/health/workers/", headers=headers).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_operators_check_is_not_found_when_no_token_is_set(client, settings):
+    settings.HEALTH_TOKEN = ""
+    assert client.get("/health/workers/", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_public_answer_is_reused_for_a_few_seconds(client, django_assert_num_queries):
+    """Many clients polling /health/ reach the database once per interval per process."""
+    with django_assert_num_queries(1):
+        for _ in range(20):
+            assert client.get("/health/").status_code == 200
+
+    health._Recent.taken = time.monotonic() - health.CACHE_SECONDS
+    with django_assert_num_queries(1):
+        client.get("/health/")
 
 
 @pytest.mark.django_db
