@@ -1,10 +1,13 @@
 """Registering organisations, their numbers, verification and publishing rights; wards."""
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from organisations.actions.common import Action, audit, require_admin
@@ -32,13 +35,61 @@ class IdentifierTaken(Exception):
 # Paths under /organisations/ that an organisation's slug must not take.
 RESERVED_SLUGS = {"register", "invitations"}
 
+# A second registration of the same name by the same person this soon after the
+# first is the same registration submitted twice.
+REPEAT_REGISTRATION_WINDOW = timedelta(minutes=10)
 
-def _unique_slug(name):
-    base = slugify(name)[:200] or "organisation"
+# Sequential slugs to try ("-2", "-3"…) before a random ending.
+SLUG_ATTEMPTS = 10
+
+
+def _free_slug(base):
     slug, n = base, 2
     while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _create_with_free_slug(**fields):
+    """Create the organisation under the first free slug made from its name.
+
+    Registrations of one name at the same moment all find the same slug free;
+    the unique constraint picks one and the others take the next free slug,
+    each in a savepoint so the registration carries on. Past
+    ``SLUG_ATTEMPTS`` a random ending stops a crowd queueing for numbers.
+    """
+    base = slugify(fields["name"])[:200] or "organisation"
+    for attempt in range(SLUG_ATTEMPTS + 1):
+        if attempt < SLUG_ATTEMPTS:
+            slug = _free_slug(base)
+        else:
+            slug = f"{base}-{get_random_string(6, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+        try:
+            with transaction.atomic():
+                return Organisation.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            if not Organisation.objects.filter(slug=slug).exists():
+                raise  # some other constraint: not ours to paper over
+    raise IntegrityError(f"No free slug for {base!r} after {SLUG_ATTEMPTS + 1} attempts")
+
+
+def _repeated_registration(by, name):
+    """The organisation ``by`` registered under ``name`` moments ago, if any.
+
+    Locks ``by``'s account row first, so two submissions of one form wait for
+    each other instead of both finding nothing and both registering.
+    """
+    get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+    return (
+        Organisation.objects.filter(
+            created_by=by,
+            name__iexact=name,
+            created_at__gt=timezone.now() - REPEAT_REGISTRATION_WINDOW,
+            memberships__user=by,
+        )
+        .order_by("created_at")
+        .first()
+    )
 
 
 def _check_identifiers_free(identifiers, *, exclude=None):
@@ -57,11 +108,20 @@ def register_organisation(*, by, name, legal_form, identifiers=(), **details):
     ``identifiers`` are already-normalised ``(scheme, value)`` pairs. Raises
     ``IdentifierTaken`` naming the existing organisation if one is registered.
     Many-to-many ``details`` (service_categories, wards_served…) are set too.
+
+    The same person registering the same name again within
+    ``REPEAT_REGISTRATION_WINDOW`` gets the first organisation back unchanged:
+    that is a double-clicked button or a resent form, not a second body.
+    Anyone else's organisation of the same name is a different one, with its
+    own slug.
     """
+    name = name.strip()
+    if (repeat := _repeated_registration(by, name)) is not None:
+        return repeat
     _check_identifiers_free(identifiers)
     many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
-    organisation = Organisation.objects.create(
-        name=name.strip(), slug=_unique_slug(name), legal_form=legal_form, created_by=by, **details
+    organisation = _create_with_free_slug(
+        name=name, legal_form=legal_form, created_by=by, **details
     )
     for field, values in many.items():
         getattr(organisation, field).set(values)

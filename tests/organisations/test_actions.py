@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from organisations import actions
+from organisations.actions.registry import REPEAT_REGISTRATION_WINDOW
 from organisations.identifiers import Scheme
 from organisations.models import (
     AuditEvent,
@@ -17,6 +18,7 @@ from organisations.models import (
     Ward,
 )
 from portal.authorization import Role, membership_role, roles_of
+from tests.concurrency import RACERS, run_together
 from tests.factories import MembershipFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,60 @@ def test_organisations_with_the_same_name_get_different_slugs():
     register(UserFactory(), identifiers=[])
     second = register(UserFactory(), identifiers=[])
     assert second.slug == "ladywood-lunch-club-2"
+
+
+def test_a_slug_taken_by_an_address_under_organisations_is_skipped():
+    assert register(UserFactory(), name="Register", identifiers=[]).slug == "register-2"
+
+
+def test_registering_the_same_name_again_at_once_returns_the_first_organisation():
+    # A double-clicked button or a resent form: one organisation, not two. The
+    # numbers are the first submission's, so the repeat is not "already registered".
+    user = UserFactory()
+    first = register(user)
+    again = register(user, name=" ladywood lunch CLUB ")
+    assert again == first
+    assert Organisation.objects.count() == 1
+    assert first.audit_events.filter(action=AuditEvent.Action.REGISTERED).count() == 1
+
+
+def test_the_same_person_may_register_a_namesake_once_the_moment_has_passed():
+    user = UserFactory()
+    first = register(user, identifiers=[])
+    with time_machine.travel(timezone.now() + REPEAT_REGISTRATION_WINDOW):
+        second = register(user, identifiers=[])
+    assert second != first
+    assert second.slug == "ladywood-lunch-club-2"
+
+
+def test_someone_else_registering_the_same_name_at_once_gets_their_own_organisation():
+    first = register(UserFactory(), identifiers=[])
+    second = register(UserFactory(), identifiers=[])
+    assert second != first
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_people_registering_one_name_at_once_each_get_an_organisation_and_a_slug():
+    people = UserFactory.create_batch(RACERS)
+    results, errors = run_together(
+        lambda i: register(people[i], identifiers=[]).slug, count=len(people)
+    )
+    assert errors == []
+    assert sorted(results) == sorted(Organisation.objects.values_list("slug", flat=True))
+    assert len(set(results)) == len(people)
+    assert "ladywood-lunch-club" in results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_registration_submitted_many_times_at_once_makes_one_organisation():
+    user = UserFactory()
+    results, errors = run_together(lambda i: register(user).pk)
+    assert errors == []
+    organisation = Organisation.objects.get()
+    assert set(results) == {organisation.pk}
+    assert organisation.memberships.get().user == user
 
 
 def test_changing_a_verified_number_clears_its_verification():

@@ -28,6 +28,13 @@ def test_a_signed_in_person_registers_an_organisation_and_becomes_its_administra
     assert member.session["acting_for_organisation"] == organisation.pk
 
 
+def test_a_registration_submitted_twice_makes_one_organisation(member):
+    first = member.post("/organisations/register/", REGISTRATION)
+    second = member.post("/organisations/register/", REGISTRATION)
+    organisation = Organisation.objects.get()
+    assert first["Location"] == second["Location"] == f"/organisations/{organisation.slug}/"
+
+
 def test_registering_needs_an_account(visitor):
     response = visitor.get("/organisations/register/")
     assert response.status_code == 302
