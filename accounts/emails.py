@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.tokens import confirmation_token
+from portal.mail import subject_line
 
 
 def absolute_url(path):
@@ -22,7 +23,7 @@ def _send(user, template, subject, **context):
         reset_url=absolute_url(reverse("accounts:password_reset")),
     )
     send_mail(
-        subject=f"{subject} – {settings.SERVICE_NAME}",
+        subject=subject_line(subject),
         message=render_to_string(f"accounts/email/{template}.txt", context),
         from_email=None,
         recipient_list=[user.email],

@@ -10,6 +10,7 @@ from councillors.queries import contact_addresses
 from opportunities.emails import opportunity_url
 from opportunities.formats import value_in_words
 from portal.formats import moment_in_words
+from portal.mail import subject_line
 
 
 def send_signposting(signposting):
@@ -31,11 +32,10 @@ def send_signposting(signposting):
         "url": opportunity_url(opportunity),
         "service_name": settings.SERVICE_NAME,
     }
-    subject = _("Councillor %(name)s thinks you may want to bid: %(title)s – %(service)s") % {
-        "name": councillor.full_name,
-        "title": opportunity.title,
-        "service": settings.SERVICE_NAME,
-    }
+    subject = subject_line(
+        _("Councillor %(name)s thinks you may want to bid: %(title)s")
+        % {"name": councillor.full_name, "title": opportunity.title}
+    )
     body = render_to_string("councillors/email/signposting.txt", context)
     reply_to = [councillor.email] if councillor.email else []
     messages = [

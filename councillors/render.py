@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from portal.mail import subject_line
+
 ITEM_TEMPLATE = "councillors/email/digest_item"
 DIGEST_TEMPLATE = "councillors/email/digest"
 
@@ -65,7 +67,7 @@ def subject(content):
         }
     else:
         headline = _("Opportunities open this week: %(count)s") % {"count": count}
-    return f"{headline} – {settings.SERVICE_NAME}"
+    return subject_line(headline)
 
 
 def _sections(content):

@@ -10,6 +10,7 @@ from accounts.emails import absolute_url
 from opportunities.tokens import unsubscribe_token
 from organisations.models import Membership
 from portal.formats import moment_in_words
+from portal.mail import subject_line
 
 
 def follower_addresses(opportunity):
@@ -30,7 +31,7 @@ def opportunity_url(opportunity):
 def _send_each(subject, template, context, recipients):
     """One message per recipient, so nobody sees another's address."""
     body = render_to_string(template, context)
-    subject = f"{subject} – {settings.SERVICE_NAME}"
+    subject = subject_line(subject)
     send_mass_mail([(subject, body, None, [address]) for address in recipients])
 
 
@@ -147,7 +148,7 @@ def send_alert(saved_search, *, matches, more):
     count = len(matches) + more
     noun = "opportunity" if count == 1 else "opportunities"
     message = EmailMessage(
-        subject=f"{count} new {noun} for ‘{saved_search.name}’ – {settings.SERVICE_NAME}",
+        subject=subject_line(f"{count} new {noun} for ‘{saved_search.name}’"),
         body=render_to_string("opportunities/email/alert.txt", context),
         to=[saved_search.user.email],
         # RFC 8058: mail programs can offer their own one-click unsubscribe button.

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.emails import absolute_url
 from organisations.tokens import invitation_token
+from portal.mail import subject_line
 
 
 def send_invitation(invitation):
@@ -19,7 +20,7 @@ def send_invitation(invitation):
         "council_name": settings.COUNCIL_NAME,
     }
     send_mail(
-        subject=f"Join {invitation.organisation.name} – {settings.SERVICE_NAME}",
+        subject=subject_line(f"Join {invitation.organisation.name}"),
         message=render_to_string("organisations/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -42,7 +43,7 @@ def send_expiry_reminder(document, *, days_left):
         "council_name": settings.COUNCIL_NAME,
     }
     send_mail(
-        subject=f"{document.title} expires in {days_left} days – {settings.SERVICE_NAME}",
+        subject=subject_line(f"{document.title} expires in {days_left} days"),
         message=render_to_string("organisations/email/expiry_reminder.txt", context),
         from_email=None,
         recipient_list=recipients,

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.emails import absolute_url
 from portal.formats import date_in_words, moment_in_words
+from portal.mail import subject_line
 
 # A recommendation is named in an email by its reference and its first words.
 HEADLINE_WORDS = 20
@@ -81,7 +82,7 @@ def _send(user, subject, template, context):
     """One message to ``user`` alone; raises what the mail backend raises."""
     context = {**context, "user": user}
     send_mail(
-        subject=f"{subject} – {settings.SERVICE_NAME}",
+        subject=subject_line(subject),
         message=render_to_string(f"tracking/email/{template}.txt", context),
         from_email=None,
         recipient_list=[user.email],
