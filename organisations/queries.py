@@ -134,12 +134,18 @@ def memberships_of(user):
 
 
 def invitation_from_link(token):
-    """The invitation a link names, if the link is genuine and unexpired; else None.
+    """The invitation a link names, if the link is genuine, unexpired and still open; else None.
 
-    For showing who is inviting; accepting goes through ``accept_invitation``.
+    For showing who is inviting whom; accepting goes through ``accept_invitation``.
+    A used or withdrawn invitation is None too: its link must no longer show the
+    organisation or the address it was sent to.
     """
     try:
         invitation_id = read_invitation_token(token)
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    return Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_id, accepted_at__isnull=True, withdrawn_at__isnull=True)
+        .first()
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations import actions
@@ -208,14 +209,30 @@ def act_for(request, slug):
         request, _("You are now acting for %(name)s.") % {"name": membership.organisation}
     )
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "home"
     return redirect(next_url or "home")
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation(request, token):
     invitation = invitation_from_link(token)
+    if invitation is None:
+        # Says nothing of whom or what the link was for.
+        return render(
+            request,
+            "organisations/invitation_failed.html",
+            {
+                "reason": _(
+                    "This invitation link does not work. It may have expired, "
+                    "been used already or been withdrawn."
+                )
+            },
+            status=404,
+        )
     if not request.user.is_authenticated:
         # Say what to do rather than bounce: they may not have an account yet.
         return render(request, "organisations/accept_invitation.html", {"invitation": invitation})

@@ -3,7 +3,10 @@ import re
 import pytest
 from django.core import mail
 
+from accounts.models import User
+from organisations import actions
 from organisations.models import AuditEvent, Membership, MembershipRole, Organisation
+from organisations.tokens import invitation_token
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +133,7 @@ def test_an_administrator_invites_a_colleague_who_accepts_by_the_emailed_link(
     response = client.post(path)
     assert response["Location"] == f"/organisations/{organisation.slug}/"
     assert Membership.objects.filter(organisation=organisation, user=colleague).exists()
-    assert client.post(path).status_code == 400  # used once only
+    assert client.post(path).status_code == 404  # used once only
 
 
 def test_the_last_administrator_is_told_they_cannot_step_down(organisation_admin):
@@ -183,9 +186,57 @@ def test_administrators_and_site_admins_see_the_history_and_members_do_not(
     assert client.get(f"/organisations/{organisation.slug}/history/").status_code == 200
 
 
+def _invite(organisation, email):
+    admin = MembershipFactory(organisation=organisation, role=MembershipRole.ADMIN).user
+    invitation = actions.invite_member(organisation=organisation, email=email, by=admin)
+    return invitation, invitation_token(invitation)
+
+
 def test_a_visitor_opening_an_invitation_is_told_how_to_accept_it(visitor):
-    response = visitor.get("/organisations/invitations/some-token/")
+    organisation = MembershipFactory().organisation
+    _invitation, token = _invite(organisation, "newcomer@example.org")
+    path = f"/organisations/invitations/{token}/"
+    response = visitor.get(path)
     assert response.status_code == 200
-    assert 'href="/accounts/login/?next=/organisations/invitations/some-token/"' in response.text
+    assert organisation.name in response.text
+    assert "newcomer@example.org" in response.text
+    assert "Sign in to accept" in response.text
     assert "Create an account" in response.text
-    assert visitor.post("/organisations/invitations/some-token/").status_code == 200
+    assert visitor.post(path).status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("ended", ["accepted", "withdrawn", "tampered"])
+def test_an_ended_invitation_link_shows_neither_the_organisation_nor_the_address(client, ended):
+    organisation = MembershipFactory().organisation
+    invitation, token = _invite(organisation, "newcomer@example.org")
+    if ended == "accepted":
+        actions.accept_invitation(token=token, user=UserFactory(email="newcomer@example.org"))
+    elif ended == "withdrawn":
+        _invite(organisation, "newcomer@example.org")  # a new one withdraws the first
+    else:
+        token = token[:-2] + "xx"
+    invitee = User.objects.filter(email="newcomer@example.org").first()
+    for user in (None, UserFactory(), invitee or UserFactory(email="newcomer@example.org")):
+        if user:
+            client.force_login(user)
+        response = client.get(f"/organisations/invitations/{token}/")
+        assert response.status_code == 404
+        assert "This invitation link does not work" in response.text
+        assert organisation.name not in response.text
+        assert "newcomer@example.org" not in response.text
+
+
+def test_acting_for_an_organisation_never_returns_to_plain_http_on_a_secure_site(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    path = f"/organisations/{membership.organisation.slug}/act-for/"
+    secure = {"HTTP_X_FORWARDED_PROTO": "https", "SERVER_PORT": "443"}
+
+    response = client.post(path, {"next": "http://testserver/opportunities/"}, **secure)
+    assert response["Location"] == "/"
+    response = client.post(path, {"next": "https://testserver/opportunities/"}, **secure)
+    assert response["Location"] == "https://testserver/opportunities/"
+    response = client.post(path, {"next": "/opportunities/"}, **secure)
+    assert response["Location"] == "/opportunities/"
