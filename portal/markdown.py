@@ -93,3 +93,12 @@ def render(text):
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 -- sanitised by nh3 against the allow-list above
+
+
+def stored(html):
+    """HTML that ``render`` made and the portal stored, marked safe again for templates.
+
+    Nothing here sanitises it again: pass only what ``render`` returned, so that
+    Markdown is rendered once, when it is saved, and not on every page view.
+    """
+    return mark_safe(html)  # noqa: S308 -- sanitised by render() before it was stored

@@ -8,12 +8,21 @@ from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal.formats import date_in_words
 from portal.forms import deadline_fields, layout_helper
-from tracking.models import Category, TargetDate
+from tracking.actions.text import too_long_message
+from tracking.models import (
+    Assessment,
+    Category,
+    EvidenceUpdate,
+    Inquiry,
+    Recommendation,
+    TargetDate,
+)
 
 DATE_HELP = _("For example, 14/4/2015")
 DATE_INVALID = _("Enter the date like 14/4/2015")
@@ -30,6 +39,29 @@ def _date(label, *, required=True, help_text=DATE_HELP, required_message=None):
             "invalid": DATE_INVALID,
         },
     )
+
+
+def _long_text(model, field_name, *, label, rows, **kwargs):
+    """A text box limited to the model field's ``max_length``.
+
+    The limit shows as GOV.UK's character count (``_text_box``), not as a
+    ``maxlength`` attribute, which would cut pasted text short without a word.
+    """
+    field = forms.CharField(
+        label=label,
+        max_length=model._meta.get_field(field_name).max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+    field.error_messages["max_length"] = lazy(too_long_message, str)(model, field_name)
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
+def _text_box(name, form):
+    """The layout of a ``_long_text`` field: its rows and a count of characters left."""
+    field = form.fields[name]
+    return Field.textarea(name, rows=field.widget.attrs["rows"], max_characters=field.max_length)
 
 
 def _category_field(label):
@@ -76,11 +108,13 @@ class InquiryForm(forms.Form):
         _("Date approved at full council"),
         required_message=_("Enter the date full council approved the inquiry"),
     )
-    summary = forms.CharField(
+    summary = _long_text(
+        Inquiry,
+        "summary",
         label=_("Summary"),
+        rows=5,
         required=False,
         help_text=_("You can use Markdown: blank lines between paragraphs, - for lists."),
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
     report_url = forms.URLField(
         label=_("Link to the published report (optional)"),
@@ -105,7 +139,7 @@ class InquiryForm(forms.Form):
             Field.text("lead_member", field_width=Fluid.TWO_THIRDS),
             Field.text("lead_officer", field_width=Fluid.TWO_THIRDS),
             Field.text("approved_on", field_width=10),
-            "summary",
+            _text_box("summary", self),
             Field.text("report_url", field_width=Fluid.FULL),
             "officer",
             submit=submit,
@@ -154,19 +188,23 @@ class RecommendationForm(forms.Form):
             "invalid": _("Enter the reference as R followed by two digits, like R01"),
         },
     )
-    text = forms.CharField(
+    text = _long_text(
+        Recommendation,
+        "text",
         label=_("Recommendation"),
+        rows=10,
         help_text=_(
             "As approved. Put each sub-part on its own line starting with a hyphen, "
             "like “- a) Recognises that…”."
         ),
-        widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": _("Enter the recommendation")},
     )
-    responsibility = forms.CharField(
+    responsibility = _long_text(
+        Recommendation,
+        "responsibility",
         label=_("Responsibility"),
+        rows=3,
         help_text=_("As the report words it, like “Cabinet Member for Commissioning, …”"),
-        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Enter who is responsible")},
     )
     people = forms.CharField(
@@ -192,8 +230,8 @@ class RecommendationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = layout_helper(
             Field.text("reference", field_width=5),
-            "text",
-            "responsibility",
+            _text_box("text", self),
+            _text_box("responsibility", self),
             "people",
             "targets",
             submit=submit,
@@ -291,13 +329,15 @@ class AssessmentForm(forms.Form):
         required=False,
         help_text=_("Needed for 3 and 5. For example, 31/3/2027"),
     )
-    evidence = forms.CharField(
+    evidence = _long_text(
+        EvidenceUpdate,
+        "text",
         label=_("Evidence of progress"),
+        rows=10,
         help_text=_(
             "Added to the evidence already given, under this round's date. It cannot be "
             "changed later. You can use Markdown: - for lists."
         ),
-        widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": _("Enter the evidence of progress")},
     )
 
@@ -315,7 +355,7 @@ class AssessmentForm(forms.Form):
             Field.radios("category", legend_size=Size.MEDIUM),
             Field.text("achieved_on", field_width=10),
             Field.text("anticipated_on", field_width=10),
-            "evidence",
+            _text_box("evidence", self),
             submit=_("Submit assessment"),
         )
 
@@ -327,10 +367,14 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Needed for 3 and 5. For example, 31/3/2027"),
     )
-    comment = forms.CharField(
+    comment = _long_text(
+        Assessment,
+        "decision_comment",
         label=_("The committee's comment (optional)"),
+        rows=4,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        # crispy-forms-gds needs a hint beside a character count.
+        help_text=_("Shown in the progress report beside the decision."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -338,6 +382,6 @@ class DecisionForm(forms.Form):
         self.helper = layout_helper(
             Field.radios("category", legend_size=Size.MEDIUM),
             Field.text("anticipated_on", field_width=10),
-            "comment",
+            _text_box("comment", self),
             submit=_("Record decision"),
         )

@@ -106,7 +106,8 @@ class Inquiry(models.Model):
     lead_member = models.CharField(_("member who led the review"), max_length=150)
     lead_officer = models.CharField(_("lead officer for the review"), max_length=150)
     approved_on = models.DateField(_("date approved at full council"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=5000, blank=True)
+    summary_html = models.TextField(editable=False, blank=True)  # rendered once, when saved
     report_url = models.URLField(_("link to the published report"), blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,10 +152,13 @@ class Recommendation(models.Model):
     reference = models.CharField(_("reference"), max_length=10)  # R01
     text = models.TextField(
         _("recommendation"),
+        max_length=5000,
         help_text=_("Markdown. Write sub-parts as a list: “- a) …” on a line each."),
     )
+    text_html = models.TextField(editable=False, blank=True)  # rendered once, when saved
     responsibility = models.TextField(
         _("responsibility"),
+        max_length=500,
         help_text=_("As the report words it, for example “Cabinet Member for …”."),
     )
     responsible_people = models.ManyToManyField(
@@ -293,7 +297,7 @@ class Assessment(models.Model):
     decided_category = models.PositiveSmallIntegerField(
         _("committee's decision"), choices=Category.choices, null=True, blank=True
     )
-    decision_comment = models.TextField(_("committee's comment"), blank=True)
+    decision_comment = models.TextField(_("committee's comment"), max_length=2000, blank=True)
     decision_anticipated_on = models.DateField(
         _("anticipated completion date (committee)"), null=True, blank=True
     )
@@ -350,10 +354,18 @@ class Assessment(models.Model):
 
 
 class EvidenceUpdate(models.Model):
-    """Evidence of progress, appended with each submission and never edited."""
+    """Evidence of progress, appended with each submission and never edited.
+
+    One submission holds at most ``text``'s ``max_length`` characters, and all
+    the evidence for one recommendation in one round at most
+    ``MAX_PER_ROUND``, so a report's row stays readable and quick to draw.
+    """
+
+    MAX_PER_ROUND = 20000
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
-    text = models.TextField(_("evidence of progress"))
+    text = models.TextField(_("evidence of progress"), max_length=10000)
+    text_html = models.TextField(editable=False, blank=True)  # rendered once, when saved
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -391,15 +403,25 @@ class Reminder(models.Model):
 
 
 class ProgressReport(models.Model):
-    """The stored PDF of a round's progress report, made by a Celery task.
+    """A round's progress report as PDF: the stored file, and the render asked for.
 
-    It is current while ``source_version`` matches the round's ``version``.
+    The stored file is current while ``source_version`` matches the round's
+    ``version``. The ``requested_*`` fields, ``started_at``, ``failed_at`` and
+    ``error`` describe the render of ``requested_version``: asked for once, by
+    whoever claimed it first (see ``tracking.actions.reports``), and never asked
+    for again while it is pending or has failed, unless an officer retries.
     """
 
     round = models.OneToOneField(TrackingRound, on_delete=models.CASCADE, related_name="report")
-    pdf = models.FileField(upload_to="tracking/reports/")
-    generated_at = models.DateTimeField(default=timezone.now)
-    source_version = models.PositiveIntegerField()
+    pdf = models.FileField(upload_to="tracking/reports/", blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    source_version = models.PositiveIntegerField(null=True, blank=True)
+    requested_version = models.PositiveIntegerField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
 
     def __str__(self):
         return f"Progress report for {self.round}"

@@ -3,8 +3,9 @@
 The shape is the council's own report (seed 001): a cover with the review's
 details, Appendix 1 (the tracking process), Appendix 2 (the recommendations
 tracked in this round, each with all its evidence so far) and Appendix 3 (the
-recommendations concluded in earlier rounds). Text people wrote is rendered
-through ``portal.markdown``, so it is safe to show however it was written.
+recommendations concluded in earlier rounds). Markdown people wrote was rendered
+through ``portal.markdown`` when it was saved; the stored HTML is shown here, so
+it is safe however it was written and is not rendered again for each report.
 """
 
 from collections import defaultdict
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.formats import date_in_words
-from portal.markdown import render as render_markdown
+from portal.markdown import stored
 from tracking.models import CONCLUDING, CRITERIA, Assessment, Category, EvidenceUpdate
 
 # Word for word from the Scrutiny Office guidance (seed 001, Appendix 1).
@@ -134,6 +135,7 @@ def _evidence_by_recommendation(tracking_round, recommendation_ids):
             assessment__round__number__lte=tracking_round.number,
         )
         .select_related("assessment__round")
+        .defer("text")  # shown as the HTML stored beside it
         .order_by("assessment__round__number", "added_at", "pk")
     )
     found = defaultdict(list)
@@ -142,7 +144,7 @@ def _evidence_by_recommendation(tracking_round, recommendation_ids):
             "month": month_in_words(update.assessment.round.meeting_on)
         }
         found[update.assessment.recommendation_id].append(
-            Evidence(heading=heading, html=render_markdown(update.text))
+            Evidence(heading=heading, html=stored(update.text_html))
         )
     return found
 
@@ -189,7 +191,7 @@ def tracked_recommendations(tracking_round):
         rows.append(
             TrackedRecommendation(
                 reference=recommendation.reference,
-                text=render_markdown(recommendation.text),
+                text=stored(recommendation.text_html),
                 responsibility=recommendation.responsibility,
                 target_dates=[str(target) for target in recommendation.target_dates.all()],
                 proposed=category_in_words(assessment.proposed_category)
@@ -227,7 +229,7 @@ def concluded_recommendations(tracking_round):
             decision.recommendation_id,
             ConcludedRecommendation(
                 reference=decision.recommendation.reference,
-                text=render_markdown(decision.recommendation.text),
+                text=stored(decision.recommendation.text_html),
                 category=category_in_words(decision.decided_category),
                 round_number=decision.round.number,
                 meeting_on=date_in_words(decision.round.meeting_on),

@@ -1,7 +1,6 @@
 from django import template
 
 from portal import formats
-from portal.markdown import render as render_markdown
 
 register = template.Library()
 
@@ -16,9 +15,3 @@ def moment_in_words(moment):
 def date_in_words(day):
     """``{{ day|date_in_words }}``: ``2 March 2026``."""
     return formats.date_in_words(day) if day else ""
-
-
-@register.filter
-def markdown(text):
-    """``{{ text|markdown }}``: sanitised HTML, see ``portal.markdown.render``."""
-    return render_markdown(text)

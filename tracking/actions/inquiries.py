@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from portal.authorization import Permission, has_permission
+from tracking.actions.text import check_lengths, rendered
 from tracking.models import RESERVED_SLUGS, Committee, Inquiry, Recommendation, TrackingRound
 
 
@@ -54,9 +55,13 @@ def create_inquiry(
     summary="",
     report_url="",
 ):
-    """Record an inquiry approved at full council; ``officer`` hears about late submissions."""
+    """Record an inquiry approved at full council; ``officer`` hears about late submissions.
+
+    Its summary's Markdown is rendered and stored; one over the limit is refused.
+    """
     require_scrutiny_officer(by)
     _check_slug(slug)
+    check_lengths(Inquiry, {"summary": ("summary", summary)})
     return Inquiry.objects.create(
         title=title,
         slug=slug,
@@ -66,6 +71,7 @@ def create_inquiry(
         approved_on=approved_on,
         officer=officer,
         summary=summary,
+        summary_html=rendered(summary),
         report_url=report_url,
         created_by=by,
     )
@@ -73,9 +79,15 @@ def create_inquiry(
 
 @transaction.atomic
 def update_inquiry(*, inquiry, by, committee_name, **fields):
-    """Change an inquiry's details; its stored reports are remade when next asked for."""
+    """Change an inquiry's details; its stored reports are remade when next asked for.
+
+    A summary over the limit is refused; a new one is rendered and stored.
+    """
     require_scrutiny_officer(by)
     _check_slug(fields.get("slug", inquiry.slug), inquiry=inquiry)
+    if "summary" in fields:
+        check_lengths(Inquiry, {"summary": ("summary", fields["summary"])})
+        fields["summary_html"] = rendered(fields["summary"])
     for name, value in fields.items():
         setattr(inquiry, name, value)
     inquiry.committee = committee_named(committee_name)
@@ -98,9 +110,15 @@ def save_recommendation(
 ):
     """Add a recommendation, or change ``recommendation``; ``target_dates`` replace the old ones.
 
-    ``target_dates`` is a list of ``{"label", "due_on", "month_only"}``.
+    ``target_dates`` is a list of ``{"label", "due_on", "month_only"}``. Text or
+    responsibility over their limits is refused; the text's Markdown is rendered
+    and stored.
     """
     require_scrutiny_officer(by)
+    check_lengths(
+        Recommendation,
+        {"text": ("text", text), "responsibility": ("responsibility", responsibility)},
+    )
     taken = inquiry.recommendations.filter(reference__iexact=reference)
     if recommendation is not None:
         taken = taken.exclude(pk=recommendation.pk)
@@ -115,6 +133,7 @@ def save_recommendation(
         recommendation = Recommendation(inquiry=inquiry)
     recommendation.reference = reference
     recommendation.text = text
+    recommendation.text_html = rendered(text)
     recommendation.responsibility = responsibility
     recommendation.save()
     recommendation.responsible_people.set(responsible_people)

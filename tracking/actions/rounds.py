@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal.authorization import Permission, has_permission
 from portal.formats import LONDON, date_in_words
 from tracking import rules
 from tracking.actions.inquiries import committee_named, require_scrutiny_officer
+from tracking.actions.text import check_lengths, rendered
 from tracking.models import Assessment, EvidenceUpdate, TrackingRound
 
 # The committee tracks again six months after a meeting unless it says otherwise.
@@ -126,13 +128,38 @@ def _touch(tracking_round):
     TrackingRound.objects.filter(pk=tracking_round.pk).update(version=F("version") + 1)
 
 
+def _check_round_evidence(assessment, evidence):
+    """Refuse ``evidence`` if it takes the assessment's evidence past ``MAX_PER_ROUND``.
+
+    The caller holds the assessment's row lock, so two submissions cannot both fit.
+    """
+    given = sum(len(text) for text in assessment.evidence.values_list("text", flat=True))
+    room = EvidenceUpdate.MAX_PER_ROUND - given
+    if len(evidence) > room:
+        raise ValidationError(
+            {
+                "evidence": _(
+                    "The evidence for %(ref)s in this round is already %(given)s characters. "
+                    "You can add up to %(room)s more."
+                )
+                % {
+                    "ref": assessment.recommendation.reference,
+                    "given": number_format(given, force_grouping=True),
+                    "room": number_format(max(room, 0), force_grouping=True),
+                }
+            }
+        )
+
+
 @transaction.atomic
 def submit_assessment(*, assessment, by, category, evidence, achieved_on=None, anticipated_on=None):
     """The executive's assessment: category, dates, and evidence appended to what went before.
 
     Open to the recommendation's responsible people and scrutiny officers until
     the committee decides; a resubmission replaces the category and dates but
-    keeps every earlier piece of evidence.
+    keeps every earlier piece of evidence. Evidence over ``EvidenceUpdate.text``'s
+    limit, or taking the round's evidence for the recommendation over
+    ``EvidenceUpdate.MAX_PER_ROUND``, is refused; its Markdown is rendered and stored.
     """
     if not has_permission(by, Permission.SUBMIT_ASSESSMENT, obj=assessment.recommendation):
         raise PermissionError("Only the people responsible or a scrutiny officer can submit.")
@@ -146,6 +173,8 @@ def submit_assessment(*, assessment, by, category, evidence, achieved_on=None, a
     evidence = evidence.strip()
     if not evidence:
         raise ValidationError({"evidence": _("Enter the evidence of progress")})
+    check_lengths(EvidenceUpdate, {"evidence": ("text", evidence)})
+    _check_round_evidence(assessment, evidence)
     rules.check_category(
         recommendation=assessment.recommendation,
         tracking_round=assessment.round,
@@ -159,7 +188,9 @@ def submit_assessment(*, assessment, by, category, evidence, achieved_on=None, a
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = by
     assessment.save()
-    EvidenceUpdate.objects.create(assessment=assessment, text=evidence, added_by=by)
+    EvidenceUpdate.objects.create(
+        assessment=assessment, text=evidence, text_html=rendered(evidence), added_by=by
+    )
     _touch(assessment.round)
     return assessment
 
@@ -168,9 +199,10 @@ def submit_assessment(*, assessment, by, category, evidence, achieved_on=None, a
 def record_decision(*, assessment, by, category, comment="", anticipated_on=None):
     """The committee's decision, which may differ from the executive's; 1, 2 or 4 concludes.
 
-    It can be corrected until the next round opens.
+    It can be corrected until the next round opens. A comment over its limit is refused.
     """
     require_scrutiny_officer(by)
+    check_lengths(Assessment, {"comment": ("decision_comment", comment.strip())})
     assessment = (
         Assessment.objects.select_for_update().select_related("round").get(pk=assessment.pk)
     )
