@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, ServiceCategory, Ward
+from portal.batch import SendFailures
 
 
 class CpvCode(models.Model):
@@ -127,7 +128,7 @@ class Opportunity(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    cancellation_reason = models.TextField(blank=True)
+    cancellation_reason = models.TextField(max_length=2000, blank=True)
     # Set by the tenders app when the contract is awarded.
     awarded_at = models.DateTimeField(null=True, blank=True)
 
@@ -268,8 +269,11 @@ class Question(models.Model):
         return self.answered_at is not None
 
 
-class Follow(models.Model):
-    """An organisation following an opportunity for amendments, answers and reminders."""
+class Follow(SendFailures, models.Model):
+    """An organisation following an opportunity for amendments, answers and reminders.
+
+    A deadline reminder that failed to send is recorded on it (``SendFailures``).
+    """
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="follows")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="follows")
@@ -344,8 +348,11 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
 
 
-class SavedSearch(models.Model):
-    """A search a user asked to be alerted about; the query string is the whole search."""
+class SavedSearch(SendFailures, models.Model):
+    """A search a user asked to be alerted about; the query string is the whole search.
+
+    An alert that failed to send is recorded on it (``SendFailures``).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"

@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from organisations.identifiers import Scheme
+from portal.batch import SendFailures
 
 
 class Ward(models.Model):
@@ -395,10 +396,11 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-class Document(models.Model):
+class Document(SendFailures, models.Model):
     """A policy, certificate or set of accounts, with its expiry date where it has one.
 
-    Files are served only through a view that checks access.
+    Files are served only through a view that checks access. An expiry reminder
+    that failed to send is recorded on it (``SendFailures``).
     """
 
     organisation = models.ForeignKey(

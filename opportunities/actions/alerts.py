@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from opportunities import emails
 from opportunities.models import Frequency, SavedSearch
 from opportunities.tokens import read_unsubscribe_token
+from portal import batch
 
 # Query parameters that say where the reader is, not what they searched for.
 NOT_PART_OF_A_SEARCH = ("page",)
@@ -110,32 +111,39 @@ def send_alerts(*, now=None):
     matches. A saved search is claimed with ``select_for_update``
     (``skip_locked``) and its ``alerted_up_to`` moved to ``now`` in the same
     transaction as the email is sent, so a rerun or a second worker finds it
-    no longer due; if sending fails nothing moves and the next run tries again.
-    Returns the number of alerts sent.
+    no longer due. Each search has its own transaction (``portal.batch``): if
+    one fails, nothing of it moves, the failure is recorded on it, the next
+    run tries again, and the others are still sent. Returns the number of
+    alerts sent.
     """
     now = now or timezone.now()
-    sent = 0
-    for saved_search_id in _due(now).values_list("pk", flat=True):
-        with transaction.atomic():
-            saved_search = (
-                _due(now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=saved_search_id)
-                .select_related("user")
-                .first()
-            )
-            if saved_search is None:
-                continue
-            matches = list(new_matches(saved_search, now=now)[: MAX_LISTED + 1])
-            if matches:
-                listed = matches[:MAX_LISTED]
-                more = (
-                    new_matches(saved_search, now=now).count() - len(listed)
-                    if len(matches) > MAX_LISTED
-                    else 0
-                )
-                emails.send_alert(saved_search, matches=listed, more=more)
-                sent += 1
-            saved_search.alerted_up_to = now
-            saved_search.save(update_fields=["alerted_up_to"])
-    return sent
+    return batch.each_in_its_own_transaction(
+        SavedSearch,
+        _due(now).values_list("pk", flat=True),
+        lambda saved_search_id: _send_alert(saved_search_id, now=now),
+        job="alerts",
+    )
+
+
+def _send_alert(saved_search_id, *, now):
+    """Claim one due saved search and send its alert, if anything new matches; True if sent."""
+    saved_search = (
+        _due(now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=saved_search_id)
+        .select_related("user")
+        .first()
+    )
+    if saved_search is None:
+        return False
+    matches = list(new_matches(saved_search, now=now)[: MAX_LISTED + 1])
+    if matches:
+        listed = matches[:MAX_LISTED]
+        more = (
+            new_matches(saved_search, now=now).count() - len(listed)
+            if len(matches) > MAX_LISTED
+            else 0
+        )
+        emails.send_alert(saved_search, matches=listed, more=more)
+    batch.done(saved_search, alerted_up_to=now)
+    return bool(matches)

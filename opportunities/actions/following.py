@@ -8,6 +8,7 @@ from django.utils import timezone
 from opportunities import emails
 from opportunities.actions.questions import require_member
 from opportunities.models import Follow
+from portal import batch
 
 
 @transaction.atomic
@@ -39,10 +40,12 @@ def send_deadline_reminders(*, now=None):
 
     Each reminder goes once: a follow is claimed with ``select_for_update``
     (``skip_locked``, so two runs never take the same one) and marked in the
-    same transaction as the email is sent; if sending fails nothing is marked
-    and the next run tries again. A reminder whose moment passed while the job
-    was not running still goes, until bids close; inside the last day only the
-    1-day reminder is sent. Returns the number of reminders sent.
+    same transaction as the email is sent. Each follow has its own transaction
+    (``portal.batch``): if one fails, it is not marked, the failure is recorded
+    on it, the next run tries again, and the others are still sent. A reminder
+    whose moment passed while the job was not running still goes, until bids
+    close; inside the last day only the 1-day reminder is sent. Returns the
+    number of reminders sent.
     """
     now = now or timezone.now()
     sent = 0
@@ -57,18 +60,25 @@ def send_deadline_reminders(*, now=None):
         )
         if days != 1:
             due = due.exclude(opportunity__submission_deadline__lte=now + timedelta(days=1))
-        for follow_id in due.values_list("pk", flat=True):
-            with transaction.atomic():
-                follow = (
-                    Follow.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(pk=follow_id, **{f"{field}__isnull": True})
-                    .select_related("opportunity", "organisation")
-                    .first()
-                )
-                if follow is None:
-                    continue
-                emails.send_deadline_reminder(follow, days=days)
-                setattr(follow, field, timezone.now())
-                follow.save(update_fields=[field])
-                sent += 1
+        sent += batch.each_in_its_own_transaction(
+            Follow,
+            due.values_list("pk", flat=True),
+            lambda follow_id, days=days, field=field: _remind(follow_id, days=days, field=field),
+            job="deadline reminders",
+        )
     return sent
+
+
+def _remind(follow_id, *, days, field):
+    """Claim one follow not yet sent the ``days`` reminder and send it; True if sent."""
+    follow = (
+        Follow.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=follow_id, **{f"{field}__isnull": True})
+        .select_related("opportunity", "organisation")
+        .first()
+    )
+    if follow is None:
+        return False
+    emails.send_deadline_reminder(follow, days=days)
+    batch.done(follow, **{field: timezone.now()})
+    return True

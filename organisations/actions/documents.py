@@ -8,6 +8,7 @@ from django.utils import timezone
 from organisations import emails
 from organisations.actions.common import require_admin
 from organisations.models import Document
+from portal import batch
 
 
 @transaction.atomic
@@ -41,10 +42,12 @@ def send_expiry_reminders(*, today=None):
 
     Each reminder goes once: a document is claimed with ``select_for_update``
     (``skip_locked``, so two runs never take the same one) and marked in the
-    same transaction as the email is sent; if sending fails, nothing is marked
-    and the next run tries again. A document whose reminder day passed while
-    the job was not running still gets it, until the document has expired.
-    Returns the number of reminders sent.
+    same transaction as the email is sent. Each document has its own
+    transaction (``portal.batch``): if one fails, it is not marked, the failure
+    is recorded on it, the next run tries again, and the others are still
+    sent. A document whose reminder day passed while the job was not running
+    still gets it, until the document has expired. Returns the number of
+    reminders sent.
     """
     today = today or timezone.localdate()
     sent = 0
@@ -57,18 +60,25 @@ def send_expiry_reminders(*, today=None):
         if days == 30:
             # Inside 7 days only the 7-day reminder is worth sending.
             due = due.exclude(expires_on__lte=today + timedelta(days=7))
-        for document_id in due.values_list("pk", flat=True):
-            with transaction.atomic():
-                document = (
-                    Document.objects.select_for_update(skip_locked=True)
-                    .filter(pk=document_id, **{f"{field}__isnull": True})
-                    .select_related("organisation")
-                    .first()
-                )
-                if document is None:
-                    continue
-                emails.send_expiry_reminder(document, days_left=(document.expires_on - today).days)
-                setattr(document, field, timezone.now())
-                document.save(update_fields=[field])
-                sent += 1
+        sent += batch.each_in_its_own_transaction(
+            Document,
+            due.values_list("pk", flat=True),
+            lambda document_id, field=field: _remind(document_id, field=field, today=today),
+            job="document expiry reminders",
+        )
     return sent
+
+
+def _remind(document_id, *, field, today):
+    """Claim one document not yet sent the reminder in ``field`` and send it; True if sent."""
+    document = (
+        Document.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=document_id, **{f"{field}__isnull": True})
+        .select_related("organisation")
+        .first()
+    )
+    if document is None:
+        return False
+    emails.send_expiry_reminder(document, days_left=(document.expires_on - today).days)
+    batch.done(document, **{field: timezone.now()})
+    return True

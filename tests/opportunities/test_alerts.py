@@ -11,6 +11,7 @@ from opportunities.models import Frequency, SavedSearch
 from opportunities.tokens import unsubscribe_token
 from organisations.tokens import invitation_token
 from tests.factories import OpportunityFactory, UserFactory
+from tests.mail import mail_server
 
 pytestmark = pytest.mark.django_db
 
@@ -125,21 +126,66 @@ def test_drafts_never_appear_in_an_alert(saved):
     assert actions.send_alerts(now=START + timedelta(days=1)) == 0
 
 
-def test_a_failed_send_moves_nothing_and_is_tried_again(saved, monkeypatch):
-    from opportunities import emails
-
+def test_a_search_named_with_a_newline_is_alerted_with_a_one_line_subject(saved):
+    actions.save_search(
+        user=UserFactory(email="other@example.org"),
+        name="AB x\nBcc: spam@example.org",
+        query_string="q=youth",
+        frequency=Frequency.DAILY,
+    )
     youth(START + timedelta(hours=2))
+    assert actions.send_alerts(now=START + timedelta(days=1)) == 2
+    message = next(m for m in mail.outbox if m.to == ["other@example.org"])
+    assert "for ‘AB x Bcc: spam@example.org’ – " in message.subject
+    assert message.message()["Bcc"] is None
+    assert message.recipients() == ["other@example.org"]
 
-    def broken(*args, **kwargs):
-        raise OSError("SMTP is down")
 
-    monkeypatch.setattr(emails, "send_alert", broken)
-    with pytest.raises(OSError):
-        actions.send_alerts(now=START + timedelta(days=1))
-    saved.refresh_from_db()
-    assert saved.alerted_up_to == START
-    monkeypatch.undo()
-    assert actions.send_alerts(now=START + timedelta(days=1)) == 1
+def test_an_alert_that_fails_is_recorded_and_retried_while_the_others_are_sent(saved, settings):
+    refused = actions.save_search(
+        user=UserFactory(email="gone@example.org"),
+        name="Youth work",
+        query_string="q=youth",
+        frequency=Frequency.DAILY,
+    )
+    # An address the mail library cannot even write out: not a mail server's refusal.
+    unwritable = actions.save_search(
+        user=UserFactory(email="two@ats@example.org"),
+        name="Youth work",
+        query_string="q=youth",
+        frequency=Frequency.DAILY,
+    )
+    later = actions.save_search(
+        user=UserFactory(email="later@example.org"),
+        name="Youth work",
+        query_string="q=youth",
+        frequency=Frequency.DAILY,
+    )
+    youth(START + timedelta(hours=2))
+    now = START + timedelta(days=1)
+    with mail_server(settings, refused={"gone@example.org"}) as server:
+        assert actions.send_alerts(now=now) == 2
+        assert server.recipients() == ["later@example.org", "reader@example.org"]
+        for failed, error in [(refused, "SMTPRecipientsRefused"), (unwritable, "ValueError")]:
+            failed.refresh_from_db()
+            assert failed.alerted_up_to == START  # so the next run tries again
+            assert failed.failed_attempts == 1
+            assert failed.last_failed_at == START
+            assert failed.last_failure.startswith(error)
+        later.refresh_from_db()
+        assert (later.alerted_up_to, later.failed_attempts) == (now, 0)
+
+        assert actions.send_alerts(now=now + timedelta(hours=1)) == 0
+        refused.refresh_from_db()
+        assert refused.failed_attempts == 2
+
+        server.refused.clear()
+        assert actions.send_alerts(now=now + timedelta(hours=2)) == 1
+        assert server.recipients().count("gone@example.org") == 1
+    refused.refresh_from_db()
+    assert refused.failed_attempts == 0
+    assert refused.alerted_up_to == now + timedelta(hours=2)
+    assert "550" in refused.last_failure  # kept, for the record
 
 
 def test_a_long_list_is_cut_short_with_a_link_to_the_rest(saved):

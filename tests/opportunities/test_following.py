@@ -7,6 +7,7 @@ from django.core import mail
 from opportunities import actions, tasks
 from opportunities.models import Follow
 from tests.factories import MembershipFactory, OpportunityFactory, UserFactory
+from tests.mail import mail_server
 
 pytestmark = pytest.mark.django_db
 
@@ -175,18 +176,28 @@ def test_no_reminders_after_bids_close_or_for_a_cancelled_opportunity(followed):
     assert mail.outbox == []
 
 
-def test_a_failed_send_is_tried_again_next_time(followed, monkeypatch):
-    from opportunities import emails
+def test_a_reminder_that_fails_is_recorded_and_retried_while_the_others_are_sent(
+    followed, settings
+):
+    opportunity, members = followed
+    gone = MembershipFactory(user__email="gone@example.org")
+    follow(opportunity, gone)
+    now = DEADLINE - timedelta(days=3)
+    with mail_server(settings, refused={"gone@example.org"}) as server:
+        assert actions.send_deadline_reminders(now=now) == 1
+        assert server.recipients() == members
+        failed = Follow.objects.get(organisation=gone.organisation)
+        assert failed.reminded_7_days_at is None  # so the next run tries again
+        assert failed.failed_attempts == 1
+        assert failed.last_failed_at is not None
+        assert failed.last_failure.startswith("SMTPRecipientsRefused")
 
-    def broken(*args, **kwargs):
-        raise OSError("SMTP is down")
-
-    monkeypatch.setattr(emails, "send_deadline_reminder", broken)
-    with pytest.raises(OSError):
-        actions.send_deadline_reminders(now=DEADLINE - timedelta(days=3))
-    assert Follow.objects.get().reminded_7_days_at is None
-    monkeypatch.undo()
-    assert actions.send_deadline_reminders(now=DEADLINE - timedelta(days=3)) == 1
+        server.refused.clear()
+        assert actions.send_deadline_reminders(now=now + timedelta(hours=1)) == 1
+        assert server.recipients() == sorted([*members, "gone@example.org"])
+    failed.refresh_from_db()
+    assert failed.reminded_7_days_at is not None
+    assert failed.failed_attempts == 0
 
 
 def test_the_beat_task_sends_the_reminders(followed):

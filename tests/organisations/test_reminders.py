@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from organisations import actions
 from organisations.models import Document, DocumentKind
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.mail import mail_server
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +75,39 @@ def test_expired_documents_and_those_without_a_date_get_no_reminder(organisation
     assert mail.outbox == []
 
 
-def test_a_failed_send_is_not_marked_and_is_tried_again(organisation, settings):
-    document(organisation, expires_in_days=30)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
-    with pytest.raises(OSError):
-        actions.send_expiry_reminders(today=TODAY)
-    assert Document.objects.get().reminded_30_days_at is None
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_a_title_with_a_newline_is_sent_with_a_one_line_subject(organisation):
+    made = document(organisation, expires_in_days=30)
+    made.title = "Insurance\nBcc: spam@example.org"
+    made.save()
     assert actions.send_expiry_reminders(today=TODAY) == 1
+    [message] = mail.outbox
+    assert message.subject.startswith("Insurance Bcc: spam@example.org expires in 30 days – ")
+    assert message.message()["Bcc"] is None
+    assert sorted(message.recipients()) == ["one@example.org", "two@example.org"]
+
+
+def test_a_reminder_that_fails_is_recorded_and_retried_while_the_others_are_sent(
+    organisation, settings
+):
+    elsewhere = MembershipFactory(user__email="gone@example.org").organisation
+    failing = document(elsewhere, expires_in_days=30)
+    document(organisation, expires_in_days=30)
+    with mail_server(settings, refused={"gone@example.org"}) as server:
+        assert actions.send_expiry_reminders(today=TODAY) == 1
+        assert server.recipients() == ["one@example.org", "two@example.org"]
+        failing.refresh_from_db()
+        assert failing.reminded_30_days_at is None  # so the next run tries again
+        assert failing.failed_attempts == 1
+        assert failing.last_failed_at is not None
+        assert failing.last_failure.startswith("SMTPRecipientsRefused")
+
+        assert actions.send_expiry_reminders(today=TODAY + timedelta(days=1)) == 0
+        failing.refresh_from_db()
+        assert failing.failed_attempts == 2
+
+        server.refused.clear()
+        assert actions.send_expiry_reminders(today=TODAY + timedelta(days=2)) == 1
+        assert server.recipients().count("gone@example.org") == 1
+    failing.refresh_from_db()
+    assert failing.reminded_30_days_at is not None
+    assert failing.failed_attempts == 0
