@@ -38,4 +38,5 @@ RUN DEBUG=false STATIC_MANIFEST=true ALLOWED_HOSTS=localhost \
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Binding, workers and request limits are in gunicorn.conf.py.
+CMD ["gunicorn", "portal.wsgi:application"]

@@ -1,12 +1,13 @@
 """Personas, shared fixtures and the rules for tests that need real services.
 
-Tests that need a service are marked ``postgres``, ``redis`` or ``worker``. When
+Tests that need a service are marked ``postgres``, ``redis``, ``worker`` or ``nginx``. When
 ``DATABASE_URL`` or ``REDIS_URL`` does not point at the service they are skipped
 with the reason, except under ``CI=true``, where a missing service is an error:
 CI must run every test.
 """
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -29,12 +30,14 @@ def missing_service(marker):
         return f"{marker}: DATABASE_URL does not point at PostgreSQL"
     if marker in {"redis", "worker"} and not settings.REDIS_URL:
         return f"{marker}: REDIS_URL is not set"
+    if marker == "nginx" and shutil.which("nginx", path=os.defpath + ":/usr/sbin") is None:
+        return "nginx: Debian's nginx is not installed (apt-get install nginx)"
     return None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    for marker in ("postgres", "redis", "worker"):
+    for marker in ("postgres", "redis", "worker", "nginx"):
         if item.get_closest_marker(marker) is None:
             continue
         reason = missing_service(marker)

@@ -50,9 +50,18 @@ def one_off(services):
 
 
 def test_the_stack_has_the_services_production_needs(services):
-    assert set(services) == PORTAL_SERVICES | {"db", "redis"}
+    assert set(services) == PORTAL_SERVICES | {"db", "redis", "proxy"}
     assert services["db"]["image"] == "postgres:15"
     assert services["redis"]["image"] == "redis:7"
+    # Debian bookworm's nginx, which CI runs with the same template (test_proxy.py).
+    assert services["proxy"]["image"] == "nginx:1.22"
+
+
+def test_only_the_proxy_is_published(services):
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["environment"]["PORTAL_UPSTREAM"] == "web:8000"
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
 
 
 def test_every_long_running_service_has_a_health_check(services):

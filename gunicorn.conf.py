@@ -1,0 +1,25 @@
+"""gunicorn's settings for the portal, read from the working directory at start.
+
+Limits refuse malformed or oversized request heads before Django sees them.
+gunicorn has no limit on the size of a request body: the proxy in front
+(deploy/nginx/portal.conf.template, ``client_max_body_size``) refuses large
+bodies first, and the portal refuses any body over ``REQUEST_MAX_BYTES``
+(signed in) or 2.5 MB (signed out) from its Content-Length, unread
+(``portal.middleware.RequestGuardMiddleware``).
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A request line (method, path and query string) of at most 8 KB, at most 100
+# header fields of at most 8 KB each: ample for any page, link or form.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+# A worker stuck longer than this is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Only the proxy talks to gunicorn; trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+accesslog = "-"
