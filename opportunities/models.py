@@ -81,6 +81,8 @@ class Opportunity(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500)
     description = models.TextField(_("description"), max_length=20000, blank=True)
+    # The description as sanitised HTML, rendered once by the publishing actions.
+    description_html = models.TextField(editable=False, blank=True)
     category = models.ForeignKey(
         ServiceCategory,
         on_delete=models.PROTECT,

@@ -15,6 +15,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
+from portal.markdown import render as render_markdown
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -104,6 +105,8 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Community support service {n}")
     summary = "Support for people in their own homes."
     description = "The service helps people live independently."
+    # As the publishing actions store it.
+    description_html = factory.LazyAttribute(lambda o: str(render_markdown(o.description)))
     category = factory.SubFactory(ServiceCategoryFactory)
     value_low = Decimal("50000")
     value_high = Decimal("50000")

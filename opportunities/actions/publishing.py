@@ -9,8 +9,19 @@ from django.utils.translation import gettext as _
 from opportunities import rules, tasks
 from opportunities.models import Amendment, Lot, Opportunity, Status
 from portal.authorization import membership_role
+from portal.markdown import render
 
 MANY_TO_MANY = ("wards", "cpv_codes")
+
+
+def _with_description_html(fields):
+    """``fields`` plus the description's Markdown rendered, when the description is among them.
+
+    Rendered once here, when saved, so the opportunity's page shows stored HTML.
+    """
+    if "description" in fields:
+        fields["description_html"] = str(render(fields["description"]))
+    return fields
 
 
 def is_commissioner(user, publisher):
@@ -99,6 +110,7 @@ def create_draft(*, publisher, by, lots=(), **fields):
     ``lots`` is a list of dicts of lot fields. Nothing is public until ``publish``.
     """
     require_commissioner(publisher, by)
+    fields = _with_description_html(fields)
     many = {name: fields.pop(name) for name in MANY_TO_MANY if name in fields}
     for _attempt in range(5):
         try:
@@ -130,6 +142,7 @@ def update_draft(*, opportunity, by, lots=None, **fields):
 
 
 def _apply(opportunity, fields, lots):
+    fields = _with_description_html(fields)
     many = {name: fields.pop(name) for name in MANY_TO_MANY if name in fields}
     for name, value in fields.items():
         setattr(opportunity, name, value)

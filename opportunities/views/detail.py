@@ -16,7 +16,7 @@ from opportunities.models import Follow, Opportunity, Question, Status
 from organisations.views.manage import acting_organisation
 from portal.authorization import Permission, has_permission
 from portal.formats import moment_in_words
-from portal.markdown import render as render_markdown
+from portal.markdown import stored
 
 STATUS_TAGS = {
     Status.DRAFT: "govuk-tag--yellow",
@@ -80,7 +80,7 @@ def detail(request, reference):
         "status": status,
         "Status": Status,
         "status_tag": STATUS_TAGS[status],
-        "description": render_markdown(opportunity.description),
+        "description": stored(opportunity.description_html),
         "clarification_deadline": moment_in_words(opportunity.clarification_deadline),
         "submission_deadline": moment_in_words(opportunity.submission_deadline),
         "value": value_in_words(opportunity),

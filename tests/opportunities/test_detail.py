@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from opportunities.models import Amendment, CpvCode, Lot, OpportunityDocument, Question
+from opportunities.models import (
+    Amendment,
+    CpvCode,
+    Lot,
+    Opportunity,
+    OpportunityDocument,
+    Question,
+)
 from tests.factories import (
     MembershipFactory,
     OpportunityFactory,
@@ -111,6 +118,16 @@ def test_the_description_is_rendered_markdown_with_nothing_dangerous(visitor):
     assert '<h3 class="govuk-heading-s">Outcomes</h3>' in text
     assert "<li>fewer lonely people</li>" in text
     assert "alert(1)" not in text
+
+
+def test_the_page_shows_the_description_stored_when_it_was_saved(visitor):
+    opportunity = OpportunityFactory(description="**Rendered again**")
+    Opportunity.objects.filter(pk=opportunity.pk).update(description_html="<p>as stored</p>")
+
+    text = page(visitor, opportunity).text
+
+    assert "<p>as stored</p>" in text
+    assert "Rendered again" not in text
 
 
 def test_lots_documents_rules_and_amendments_are_listed(visitor):

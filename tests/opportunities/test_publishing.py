@@ -169,6 +169,25 @@ def test_amending_lists_the_change_and_emails_followers(
     assert "The value has gone up" in message.body
 
 
+def test_the_description_is_stored_as_sanitised_html_by_each_action(commissioner_user):
+    opportunity = draft(commissioner_user, description="## Aims\n\n<script>alert(1)</script>")
+    assert opportunity.description_html == '<h3 class="govuk-heading-s">Aims</h3>\n'
+
+    actions.update_draft(opportunity=opportunity, by=commissioner_user, description="- one")
+    assert "<li>one</li>" in Opportunity.objects.get(pk=opportunity.pk).description_html
+
+    actions.publish(opportunity=opportunity, by=commissioner_user)
+    actions.amend(
+        opportunity=opportunity,
+        by=commissioner_user,
+        what_changed="New aims.",
+        description="*Fewer* lonely people",
+    )
+    assert Opportunity.objects.get(pk=opportunity.pk).description_html == (
+        '<p class="govuk-body"><em>Fewer</em> lonely people</p>'
+    )
+
+
 def test_an_amendment_must_say_what_changed(commissioner_user):
     opportunity = draft(commissioner_user)
     actions.publish(opportunity=opportunity, by=commissioner_user)
