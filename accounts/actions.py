@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import tasks
@@ -26,15 +27,26 @@ def register_user(*, full_name, email, password):
 
     If the address already has an account, nothing is created and the owner
     is told by email instead, so the form never reveals who has an account.
-    Returns the new user, or ``None`` when the address was taken.
+    Both cases hash the password and queue one email, so neither is quicker.
+    Registrations of one address at the same moment make one account; the
+    others count as "already has an account". Returns the new user, or
+    ``None`` when the address was taken.
     """
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
+    # Hashed before we know which case this is: it is most of the time taken.
+    user = User(email=email, full_name=full_name.strip(), password=make_password(password))
+    try:
+        # The unique constraint on the lowercased address decides between
+        # registrations racing each other; the savepoint keeps ours usable.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            raise  # not the address: something we do not expect
         tasks.send_account_exists_email.delay_on_commit(existing.pk)
         return None
-    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
     tasks.send_confirmation_email.delay_on_commit(user.pk)
     return user
 

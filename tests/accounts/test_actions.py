@@ -3,12 +3,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.utils import timezone
 
 from accounts import actions
 from accounts.models import User
 from accounts.tokens import confirmation_token
+from tests.concurrency import RACERS, run_together
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,48 @@ def test_registering_a_taken_address_creates_nothing_and_tells_the_owner(
     [message] = mail.outbox
     assert message.to == [owner.email]
     assert "already has one" in message.body
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The tests' fast hasher, counting the passwords it hashes."""
+
+    hashed = 0
+
+    def encode(self, password, salt):
+        type(self).hashed += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_actions.CountingHasher"]
+    CountingHasher.hashed = 0
+    return CountingHasher
+
+
+def test_registering_a_taken_address_costs_the_same_password_hashing_as_a_new_one(hashing):
+    # Hashing is what makes registering slow, so an address that skipped it
+    # could be told apart by the time the page took.
+    UserFactory(email="taken@example.org")
+    hashing.hashed = 0
+    register(email="new@example.org")
+    assert hashing.hashed == 1
+    register(email="Taken@Example.org")
+    assert hashing.hashed == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_registering_one_address_many_times_at_once_makes_one_account():
+    spellings = ["ada@example.org", "Ada@Example.org", "ADA@EXAMPLE.ORG"]
+    results, errors = run_together(lambda i: register(email=spellings[i % 3]))
+    assert errors == []
+    user = User.objects.get()
+    assert [result for result in results if result is not None] == [user]
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert len(subjects) == RACERS
+    assert {message.to[0] for message in mail.outbox} == {"ada@example.org"}
+    assert sum("Confirm your email address" in subject for subject in subjects) == 1
 
 
 def test_confirming_marks_the_address_confirmed_and_twice_is_harmless():

@@ -2,8 +2,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from accounts.models import User
+from tests.concurrency import run_together
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,25 @@ def test_a_visitor_registers_confirms_and_signs_in(visitor, django_capture_on_co
         follow=True,
     )
     assert response.context["user"].email == "grace@example.org"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_address_registered_from_many_browsers_at_once_gets_the_same_page_everywhere():
+    def post(i):
+        client = Client(raise_request_exception=False)
+        return client.post(
+            "/accounts/register/",
+            REGISTRATION | {"email": "Grace@Example.org" if i % 2 else "grace@example.org"},
+            REMOTE_ADDR=f"192.0.2.{i + 1}",
+        )
+
+    responses, errors = run_together(post)
+    assert errors == []
+    assert {(r.status_code, r["Location"]) for r in responses} == {
+        (302, "/accounts/register/check-email/")
+    }
+    assert User.objects.filter(email="grace@example.org").count() == 1
 
 
 @pytest.mark.parametrize(
