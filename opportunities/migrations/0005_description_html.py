@@ -17,7 +17,7 @@ def render_descriptions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("opportunities", "0003_search_index"),
+        ("opportunities", "0004_batch_failures"),
     ]
 
     operations = [
