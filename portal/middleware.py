@@ -29,11 +29,15 @@ def _content_length(request):
         return None
 
 
-def body_limit(request):
-    """The most bytes ``request``'s sender may post: more for a signed-in person."""
-    if request.user.is_authenticated:
-        return settings.REQUEST_MAX_BYTES
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def too_large(request, length):
+    """Whether ``length`` bytes is more than ``request``'s sender may post.
+
+    Anyone may send an ordinary form; only a signed-in person more, up to
+    ``REQUEST_MAX_BYTES`` (asking who they are only then saves a query).
+    """
+    if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return False
+    return length > settings.REQUEST_MAX_BYTES or not request.user.is_authenticated
 
 
 class RequestGuardMiddleware:
@@ -50,7 +54,7 @@ class RequestGuardMiddleware:
         length = _content_length(request)
         if length is None:
             return render(request, "errors/400.html", status=400)
-        if length > body_limit(request):
+        if too_large(request, length):
             response = render(request, "errors/413.html", status=413)
             # The body is not read, so the connection cannot be reused for another request.
             response["Connection"] = "close"
