@@ -74,12 +74,17 @@ def each_in_its_own_transaction(model, ids, handle, *, job):
                 model._meta.label,
                 pk,
             )
-            model.objects.filter(pk=pk).update(
-                failed_attempts=F("failed_attempts") + 1,
-                last_failed_at=timezone.now(),
-                last_failure=describe(error),
-            )
+            record_failure(model.objects.filter(pk=pk), error)
     return succeeded
+
+
+def record_failure(rows, error):
+    """Count one more failed attempt, now, because of ``error``, on ``SendFailures`` ``rows``."""
+    rows.update(
+        failed_attempts=F("failed_attempts") + 1,
+        last_failed_at=timezone.now(),
+        last_failure=describe(error),
+    )
 
 
 def done(row, **fields):

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.batch import SendFailures
+
 
 class Category(models.IntegerChoices):
     """The six assessment categories of seed 001, Appendix 1."""
@@ -402,6 +404,28 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} to {self.user} for {self.round}"
 
 
+class ReminderFailure(SendFailures):
+    """A round's email to one person that has failed to send, for an operator to see.
+
+    The ``Reminder`` claim is rolled back when its email fails, so the next run
+    tries again; this row is what stays. Its count goes back to 0 once it goes.
+    """
+
+    round = models.ForeignKey(TrackingRound, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Reminder.Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user", "kind"], name="tracking_reminder_failure_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} for {self.round}: failing"
+
+
 class ProgressReport(models.Model):
     """A round's progress report as PDF: the stored file, and the render asked for.
 
@@ -411,6 +435,16 @@ class ProgressReport(models.Model):
     whoever claimed it first (see ``tracking.actions.reports``), and never asked
     for again while it is pending or has failed, unless an officer retries.
     """
+
+    # The render task's limits (tracking.tasks). A round at the text limits renders
+    # in seconds, so a render still going after this long will not finish.
+    RENDER_SOFT_TIME_LIMIT = 100
+    RENDER_TIME_LIMIT = 120
+    # A render not started this long after it was asked for was lost (the broker
+    # restarted, say) rather than waiting behind other work.
+    LOST_AFTER = datetime.timedelta(minutes=15)
+    # A render that died or was lost is asked for once more; then it has failed.
+    MAX_ATTEMPTS = 2
 
     round = models.OneToOneField(TrackingRound, on_delete=models.CASCADE, related_name="report")
     pdf = models.FileField(upload_to="tracking/reports/", blank=True)

@@ -12,10 +12,11 @@ from django.db import transaction
 from portal.celery import app as celery_app
 from portal.formats import LONDON
 from tests.factories import UserFactory
+from tests.mail import mail_server
 from tests.tracking.conftest import open_next_round
 from tracking import actions, tasks
 from tracking.actions import reminders
-from tracking.models import Category, Reminder
+from tracking.models import Category, Reminder, ReminderFailure
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +286,37 @@ def test_a_failed_send_claims_nothing_and_the_next_run_sends(
     assert run_on(clock, -27)["four_weeks"] == 1
     assert Reminder.objects.filter(kind=Reminder.Kind.FOUR_WEEKS).count() == 1
     assert len(mailoutbox) == 1
+
+
+def test_an_email_that_fails_for_any_reason_is_recorded_and_retried_while_the_others_go(
+    clock, tracking_round, inquiry, officer, responsible, settings
+):
+    refused = UserFactory(email="gone@example.org")
+    # An address the mail library cannot even write out: not a mail server's refusal.
+    unwritable = UserFactory(email="two@ats@example.org")
+    for person in (refused, unwritable):
+        also_answers_for(inquiry.recommendations.get(reference="R02"), person, by=officer)
+
+    with mail_server(settings, refused={"gone@example.org"}) as server:
+        assert run_on(clock, -28)["four_weeks"] == 1
+        assert server.recipients() == [responsible.email]
+        assert not Reminder.objects.filter(user__in=[refused, unwritable]).exists()
+        failures = {f.user: f for f in ReminderFailure.objects.filter(round=tracking_round)}
+        assert set(failures) == {refused, unwritable}
+        assert failures[refused].kind == Reminder.Kind.FOUR_WEEKS
+        assert failures[refused].failed_attempts == 1
+        assert failures[refused].last_failed_at is not None
+        assert failures[refused].last_failure.startswith("SMTPRecipientsRefused")
+        assert failures[unwritable].last_failure.startswith("ValueError")
+
+        server.refused.clear()
+        unwritable.email = "mended@example.org"
+        unwritable.save()
+        assert run_on(clock, -27)["four_weeks"] == 2
+        assert server.recipients() == sorted(
+            [responsible.email, "gone@example.org", "mended@example.org"]
+        )
+    assert not ReminderFailure.objects.filter(failed_attempts__gt=0).exists()
 
 
 def test_a_reminder_claimed_by_another_run_is_skipped_and_the_transaction_goes_on(

@@ -4,27 +4,31 @@ Each email goes at most once per round, person and kind. Before sending, a
 ``Reminder`` row is claimed (inserted: the table is unique on round, user and
 kind) in the same transaction as the email is sent, inside a savepoint:
 
-- the send raises: the claim is rolled back and the next run tries again;
+- the send raises anything: the claim is rolled back, the failure is logged and
+  recorded (a ``ReminderFailure`` row, for an operator to see) and the next run
+  tries again;
 - another run claimed it first: the insert raises ``IntegrityError`` (on
   PostgreSQL it waits for that run to commit or roll back) and this one skips;
 - the send succeeds but the commit fails: the email may go twice. Email has no
   two-phase commit, and one email too many beats one too few.
 
-A failed send is logged and the others still go, so one bad address cannot
-block a whole round, and an officer opening a round never sees an error page
-because the mail server is down. Nothing retries a failed opening email by
-itself; the reminders before the deadline reach whoever it missed.
+A failed email never stops the others, so one bad address cannot block a whole
+round, and an officer opening a round never sees an error page because the
+mail server is down. Nothing retries a failed opening email by itself; the
+reminders before the deadline reach whoever it missed.
 """
 
 import datetime
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal import batch
 from portal.formats import LONDON
 from tracking import emails
-from tracking.models import Reminder, TrackingRound
+from tracking.models import Reminder, ReminderFailure, TrackingRound
 
 logger = logging.getLogger(__name__)
 
@@ -64,21 +68,34 @@ def _outstanding(tracking_round, *, unsubmitted_only):
 def _claim_and_send(tracking_round, user, kind, send):
     """Claim the (round, user, kind) reminder and call ``send`` in one savepoint.
 
-    True if the email went; False if it was claimed already or the send failed.
+    True if the email went; False if it was claimed already or the send failed
+    (for any reason: a mail server's refusal, an address that cannot be
+    written, a bug in building the email), which is recorded.
     """
     try:
         with transaction.atomic():
-            Reminder.objects.create(round=tracking_round, user=user, kind=kind)
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(round=tracking_round, user=user, kind=kind)
+            except IntegrityError:
+                return False
             send()
-    except IntegrityError:
-        return False
-    except OSError:  # smtplib.SMTPException and network errors
+            ReminderFailure.objects.filter(
+                round=tracking_round, user=user, kind=kind, failed_attempts__gt=0
+            ).update(failed_attempts=0)
+    except SoftTimeLimitExceeded:  # out of time: not this email's fault
+        raise
+    except Exception as error:
         logger.exception(
             "Could not send the %s email for tracking round %s to user %s; the next run will retry",
             kind,
             tracking_round.pk,
             user.pk,
         )
+        failure, _created = ReminderFailure.objects.get_or_create(
+            round=tracking_round, user=user, kind=kind
+        )
+        batch.record_failure(ReminderFailure.objects.filter(pk=failure.pk), error)
         return False
     return True
 
