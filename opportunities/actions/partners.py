@@ -7,7 +7,7 @@ shown to anyone.
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +23,9 @@ CONTACT_INTERVAL = timedelta(days=1)
 def list_for_partners(*, opportunity, organisation, by, role, message):
     """Put ``organisation`` on the opportunity's partner board, or update its listing.
 
-    An organisation has at most one live listing per opportunity. Only while
-    the opportunity is open.
+    An organisation has at most one live listing per opportunity: listing again,
+    or twice at the same moment, updates that one. Only while the opportunity
+    is open.
     """
     require_member(organisation, by)
     if opportunity.status != Status.OPEN:
@@ -34,19 +35,26 @@ def list_for_partners(*, opportunity, organisation, by, role, message):
     message = message.strip()
     if not message:
         raise ValidationError({"message": _("Say what your organisation offers and looks for")})
-    listing = (
-        PartnerListing.objects.select_for_update()
-        .filter(opportunity=opportunity, organisation=organisation, withdrawn_at__isnull=True)
-        .first()
+    live = PartnerListing.objects.select_for_update().filter(
+        opportunity=opportunity, organisation=organisation, withdrawn_at__isnull=True
     )
+    listing = live.first()
     if listing is None:
-        return PartnerListing.objects.create(
-            opportunity=opportunity,
-            organisation=organisation,
-            role=role,
-            message=message,
-            created_by=by,
-        )
+        try:
+            # A form sent twice at once finds no listing twice; the constraint
+            # of one live listing lets one in, and the other updates it.
+            with transaction.atomic():
+                return PartnerListing.objects.create(
+                    opportunity=opportunity,
+                    organisation=organisation,
+                    role=role,
+                    message=message,
+                    created_by=by,
+                )
+        except IntegrityError:
+            listing = live.first()
+            if listing is None:
+                raise
     listing.role, listing.message = role, message
     listing.save(update_fields=["role", "message"])
     return listing
@@ -78,6 +86,9 @@ def contact_partner(*, listing, organisation, by, message):
     message = message.strip()
     if not message:
         raise ValidationError({"message": _("Enter your message")})
+    # Contacts to one listing wait for each other, so a message sent twice at
+    # once finds the first and is refused rather than relayed twice.
+    PartnerListing.objects.select_for_update().filter(pk=listing.pk).first()
     if PartnerContact.objects.filter(
         listing=listing, organisation=organisation, sent_at__gt=timezone.now() - CONTACT_INTERVAL
     ).exists():

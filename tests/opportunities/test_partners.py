@@ -4,10 +4,13 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from opportunities import actions
 from opportunities.models import PartnerContact, PartnerListing, PartnerRole
+from organisations.models import MembershipRole
+from tests.concurrency import RACERS, run_together
 from tests.factories import MembershipFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +98,16 @@ def test_an_empty_message_or_unknown_role_is_refused(lister):
         list_(OpportunityFactory(), lister, role="boss")
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_submitted_many_times_at_once_makes_one_live_listing(lister):
+    opportunity = OpportunityFactory()
+    results, errors = run_together(lambda i: list_(opportunity, lister, message=f"Take {i}.").pk)
+    assert errors == []
+    listing = PartnerListing.objects.get()
+    assert set(results) == {listing.pk}
+
+
 # --- Contacting ------------------------------------------------------------------------
 
 
@@ -144,6 +157,17 @@ def test_one_contact_a_day_per_organisation_and_listing(lister, sender):
     assert PartnerContact.objects.count() == 2
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_contact_submitted_many_times_at_once_is_sent_once(lister, sender):
+    listing = list_(OpportunityFactory(), lister)
+    results, errors = run_together(lambda i: contact(listing, sender).pk)
+    assert len(PartnerContact.objects.all()) == 1
+    assert len(mail.outbox) == 1
+    assert len(errors) == RACERS - 1
+    assert all(isinstance(error, ValidationError) for error in errors)
+
+
 def test_only_members_contact_for_their_organisation(lister, sender):
     listing = list_(OpportunityFactory(), lister)
     with pytest.raises(PermissionError):
@@ -178,6 +202,24 @@ def test_a_member_lists_their_organisation_then_withdraws(organisation_admin):
     organisation_admin.post(f"{url}withdraw/")
     listing.refresh_from_db()
     assert listing.withdrawn_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_form_submitted_from_many_tabs_at_once_gets_a_page_every_time():
+    membership = MembershipFactory(role=MembershipRole.ADMIN)
+    opportunity = OpportunityFactory()
+    url = f"/opportunities/{opportunity.reference}/partners/"
+
+    def post(i):
+        client = Client(raise_request_exception=False)
+        client.force_login(membership.user)
+        return client.post(url, {"role": PartnerRole.LEAD, "message": "We will lead."})
+
+    responses, errors = run_together(post)
+    assert errors == []
+    assert {(r.status_code, r["Location"]) for r in responses} == {(302, url)}
+    assert PartnerListing.objects.get().organisation == membership.organisation
 
 
 def test_a_missing_message_is_explained(organisation_admin):
