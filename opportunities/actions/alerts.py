@@ -44,16 +44,26 @@ def clean_query_string(query_string):
 
 @transaction.atomic
 def save_search(*, user, name, query_string, frequency):
-    """Alert ``user`` to opportunities published from now on that match the search."""
+    """Alert ``user`` to opportunities published from now on that match the search.
+
+    Raises ``ValidationError`` for a missing name, an unknown frequency or a
+    search too long to store.
+    """
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the search a name")})
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": _("Choose how often to get alerts")})
+    query_string = clean_query_string(query_string)
+    if len(query_string) > SavedSearch._meta.get_field("query_string").max_length:
+        # The search page takes any query string; only what is stored has a limit.
+        raise ValidationError(
+            _("This search is too long to save. Use fewer words or filters and try again.")
+        )
     return SavedSearch.objects.create(
         user=user,
         name=name,
-        query_string=clean_query_string(query_string),
+        query_string=query_string,
         frequency=frequency,
         alerted_up_to=timezone.now(),
     )

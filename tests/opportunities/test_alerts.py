@@ -16,6 +16,7 @@ from tests.mail import mail_server
 pytestmark = pytest.mark.django_db
 
 START = datetime(2026, 2, 2, 7, 0, tzinfo=UTC)
+TOO_LONG = "This search is too long to save. Use fewer words or filters and try again."
 
 
 def youth(published_at, **fields):
@@ -57,6 +58,18 @@ def test_a_saved_search_needs_a_name_and_a_frequency():
         actions.save_search(user=user, name=" ", query_string="", frequency=Frequency.DAILY)
     with pytest.raises(ValidationError):
         actions.save_search(user=user, name="x", query_string="", frequency="hourly")
+    assert not SavedSearch.objects.exists()
+
+
+def test_a_search_too_long_to_store_is_refused_with_a_clear_message():
+    with pytest.raises(ValidationError) as error:
+        actions.save_search(
+            user=UserFactory(),
+            name="Everything",
+            query_string="q=" + "youth+" * 400,
+            frequency=Frequency.DAILY,
+        )
+    assert error.value.messages == [TOO_LONG]
     assert not SavedSearch.objects.exists()
 
 
@@ -293,6 +306,17 @@ def test_a_missing_name_is_explained(member):
     response = member.post("/opportunities/alerts/save/?q=youth", {"frequency": "daily"})
     assert "There is a problem" in response.text
     assert "Give the search a name" in response.text
+
+
+def test_saving_a_search_too_long_to_store_says_so(member):
+    response = member.post(
+        "/opportunities/alerts/save/?q=" + "youth+" * 400,
+        {"name": "Everything", "frequency": Frequency.DAILY},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert TOO_LONG in response.text
+    assert not SavedSearch.objects.exists()
 
 
 def test_visitors_sign_in_first_and_come_back_to_the_same_search(visitor):
