@@ -104,7 +104,8 @@ class OpportunityForm(forms.ModelForm):
             "contract_start": _("For example, 1/4/2027"),
             "extension_options": _("For example, up to 2 further years"),
             "short_window_reason": _(
-                "Needed if organisations get less than 12 weeks to bid. Shown publicly."
+                "Needed if organisations get less than 12 weeks to bid. Shown publicly. "
+                "You can enter up to 2,000 characters."
             ),
         }
         widgets = {
@@ -129,6 +130,9 @@ class OpportunityForm(forms.ModelForm):
             },
             "contract_start": {"invalid": _("Enter the date like 1/4/2027")},
             "duration_months": {"invalid": _("Enter the length as a whole number of months")},
+            "short_window_reason": {
+                "max_length": _("The reason must be 2,000 characters or fewer"),
+            },
         }
 
     def __init__(self, *args, amending=False, **kwargs):
@@ -295,10 +299,15 @@ LotFormSet = forms.formset_factory(
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the opportunity being cancelled?"),
-        help_text=_("Shown publicly on the opportunity's page"),
+        help_text=_(
+            "Shown publicly on the opportunity's page. You can enter up to 2,000 characters."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages={"required": _("Give the reason for cancelling")},
+        error_messages={
+            "required": _("Give the reason for cancelling"),
+            "max_length": _("The reason must be 2,000 characters or fewer"),
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -112,6 +112,26 @@ def test_a_commissioner_cancels_with_a_reason(commissioner):
     assert opportunity.status == Status.CANCELLED
 
 
+def test_a_reason_says_its_limit_and_a_longer_one_is_refused_in_plain_english(commissioner):
+    opportunity = OpportunityFactory(publisher=commissioner.organisation)
+    path = f"/opportunities/{opportunity.reference}/cancel/"
+    assert "You can enter up to 2,000 characters" in commissioner.get(path).text
+    response = commissioner.post(path, {"reason": "x" * 2001})
+    assert "The reason must be 2,000 characters or fewer" in response.text
+    opportunity.refresh_from_db()
+    assert opportunity.status == Status.OPEN
+
+    assert (
+        "You can enter up to 2,000 characters"
+        in commissioner.get("/opportunities/manage/new/").text
+    )
+    response = commissioner.post(
+        "/opportunities/manage/new/", form_data(weeks=6, short_window_reason="x" * 2001)
+    )
+    assert "The reason must be 2,000 characters or fewer" in response.text
+    assert not Opportunity.objects.filter(title="Carers' support service").exists()
+
+
 @pytest.mark.parametrize("persona", ["member", "other_member", "organisation_admin"])
 def test_people_who_cannot_publish_get_404(request, persona):
     client = request.getfixturevalue(persona)
