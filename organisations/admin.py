@@ -12,11 +12,13 @@ from organisations.models import (
     AuditEvent,
     BeneficiaryGroup,
     Councillor,
+    Document,
     Identifier,
     Organisation,
     ServiceCategory,
     Ward,
 )
+from portal.batch import FAILURE_FIELDS, FailingFilter
 
 
 @admin.register(Ward)
@@ -102,3 +104,43 @@ class IdentifierAdmin(admin.ModelAdmin):
         for identifier in queryset.select_related("organisation"):
             actions.verify_identifier(identifier=identifier, by=request.user)
         self.message_user(request, _("Marked verified."), messages.SUCCESS)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Documents' expiry dates and reminders, to see which reminders fail to send.
+
+    Read-only, and without the file: that is served only to the organisation's members.
+    """
+
+    list_display = [
+        "title",
+        "organisation",
+        "kind",
+        "expires_on",
+        "reminded_30_days_at",
+        "reminded_7_days_at",
+        *FAILURE_FIELDS[:2],
+    ]
+    list_filter = [FailingFilter, "kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["title", "organisation__name"]
+    fields = [
+        "title",
+        "organisation",
+        "kind",
+        "expires_on",
+        "uploaded_at",
+        "reminded_30_days_at",
+        "reminded_7_days_at",
+        *FAILURE_FIELDS,
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,6 +15,7 @@ failures in the admin site.
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -94,3 +95,24 @@ def done(row, **fields):
         setattr(row, name, value)
     row.failed_attempts = 0
     row.save(update_fields=[*fields, "failed_attempts"])
+
+
+class FailingFilter(admin.SimpleListFilter):
+    """The admin site's filter for rows whose email is failing now."""
+
+    title = _("sending")
+    parameter_name = "sending"
+
+    def lookups(self, request, model_admin):
+        return [("failing", _("Failing now")), ("failed", _("Has ever failed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(failed_attempts__gt=0)
+        if self.value() == "failed":
+            return queryset.filter(last_failed_at__isnull=False)
+        return queryset
+
+
+# For a row's page in the admin site.
+FAILURE_FIELDS = ["failed_attempts", "last_failed_at", "last_failure"]
