@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import actions, forms
 from organisations.queries import wards_represented_by
+from portal import ratelimit
 from portal.authorization import Role, held_roles
 
 
@@ -49,6 +50,16 @@ class PasswordResetView(auth_views.PasswordResetView):
         ),
     }
 
+    def form_valid(self, form):
+        # Counted for every address typed, with an account or not, so the
+        # limit says nothing about who has one.
+        email = form.cleaned_data["email"].strip().lower()
+        if refused := ratelimit.limit(
+            self.request, "password-reset", value=email, **ratelimit.PASSWORD_RESETS
+        ):
+            return refused
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
@@ -67,6 +78,8 @@ def register(request):
         return redirect("home")
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refused := ratelimit.limit(request, "registration", **ratelimit.REGISTRATIONS):
+            return refused
         actions.register_user(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],

@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from organisations.models import MembershipRole
@@ -57,6 +58,19 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # Counts outlive a test in Redis; a test of the limits turns them on.
+    settings.RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture
+def rate_limits(settings):
+    """Rate limits on, counting from nothing."""
+    cache.clear()
+    settings.RATE_LIMITS_ENABLED = True
 
 
 def _client_for(client, user):

@@ -11,6 +11,7 @@ from opportunities import actions
 from opportunities.forms_engagement import PartnerContactForm, PartnerListingForm
 from opportunities.views.detail import published_or_404
 from organisations.views.manage import acting_organisation
+from portal import ratelimit
 from portal.forms import add_errors
 
 
@@ -91,6 +92,8 @@ def contact(request, reference, pk):
     )
     form = PartnerContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
+            return refused
         try:
             actions.contact_partner(
                 listing=listing,

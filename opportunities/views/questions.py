@@ -13,6 +13,7 @@ from opportunities import actions
 from opportunities.forms_engagement import AnswerForm, QuestionForm
 from opportunities.views.detail import published_or_404
 from organisations.views.manage import acting_organisation
+from portal import ratelimit
 from portal.formats import moment_in_words
 from portal.forms import add_errors
 
@@ -39,6 +40,8 @@ def ask(request, reference):
         )
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if refused := ratelimit.limit(request, "question", **ratelimit.QUESTIONS):
+            return refused
         try:
             actions.ask_question(
                 opportunity=opportunity,

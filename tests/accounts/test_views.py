@@ -1,6 +1,8 @@
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 
@@ -186,3 +188,56 @@ def test_the_admin_site_is_for_site_admins_only(site_admin, client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- Rate limits -----------------------------------------------------------------------
+
+
+def registration_from(client, n, address="198.51.100.1"):
+    email = f"person-{n}@example.org"
+    return client.post("/accounts/register/", REGISTRATION | {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_the_sixth_registration_from_one_address_in_an_hour_gets_the_too_many_page(visitor):
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=UTC), tick=False):
+        assert {registration_from(visitor, n).status_code for n in range(5)} == {302}
+        response = registration_from(visitor, 5)
+        assert response.status_code == 429
+        assert response["Retry-After"] == "3600"
+        assert "Try again in about an hour." in response.text
+        assert not User.objects.filter(email="person-5@example.org").exists()
+        assert registration_from(visitor, 6, address="198.51.100.2").status_code == 302
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False):
+        assert registration_from(visitor, 7).status_code == 302
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_registration_mistakes_do_not_count_towards_the_limit(visitor):
+    for n in range(6):
+        visitor.post("/accounts/register/", REGISTRATION | {"email": f"typo{n}"})
+    assert registration_from(visitor, 1).status_code == 302
+
+
+def reset_from(client, email, address):
+    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_no_more_than_three_reset_links_an_hour_go_to_one_address(visitor):
+    user = UserFactory()
+    for n in range(3):
+        assert reset_from(visitor, user.email, f"198.51.100.{n + 1}").status_code == 302
+    response = reset_from(visitor, user.email.upper(), "198.51.100.9")
+    assert response.status_code == 429
+    assert "You have tried this too many times" in response.text
+    assert len(mail.outbox) == 3
+    assert reset_from(visitor, UserFactory().email, "198.51.100.9").status_code == 302
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_no_more_than_five_password_resets_an_hour_from_one_address(visitor):
+    for n in range(5):
+        assert reset_from(visitor, f"someone{n}@example.org", "198.51.100.1").status_code == 302
+    assert reset_from(visitor, "someone@example.org", "198.51.100.1").status_code == 429
+    assert reset_from(visitor, "someone@example.org", "198.51.100.2").status_code == 302

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -289,3 +289,30 @@ def test_a_closed_opportunitys_board_takes_no_new_listings(other_member):
     assert "no new organisations can be listed" in other_member.get(url).text
     other_member.post(url, {"role": PartnerRole.LEAD, "message": "Late"})
     assert not PartnerListing.objects.exists()
+
+
+# --- Rate limits -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_an_account_contacts_at_most_ten_partners_a_day(organisation_admin, client):
+    opportunity = OpportunityFactory()
+    listings = [list_(opportunity, MembershipFactory()) for _ in range(12)]
+    board = f"/opportunities/{opportunity.reference}/partners/"
+
+    def contact_page(client, listing):
+        client.force_login(client.user)  # sessions last 12 hours
+        return client.post(f"{board}{listing.pk}/contact/", {"message": "Shall we talk?"})
+
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=UTC), tick=False):
+        for listing in listings[:10]:
+            assert contact_page(organisation_admin, listing)["Location"] == board
+        response = contact_page(organisation_admin, listings[10])
+        assert response.status_code == 429
+        assert "You have tried this too many times" in response.text
+        assert PartnerContact.objects.count() == 10
+        client.user = MembershipFactory().user
+        assert contact_page(client, listings[10])["Location"] == board
+        client.user = organisation_admin.user
+    with time_machine.travel(datetime(2026, 12, 8, 9, 0, tzinfo=UTC), tick=False):
+        assert contact_page(client, listings[11])["Location"] == board

@@ -318,3 +318,30 @@ def test_questions_closing_is_shown_in_uk_summer_time(asker):
     ):
         ask(opportunity, asker)
     assert "12:30am on Monday 1 June 2026 (UK time)" in str(refused.value)
+
+
+# --- Rate limits -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("rate_limits")
+def test_an_account_asks_at_most_twenty_questions_a_day(organisation_admin, client):
+    opportunity = OpportunityFactory()
+    url = f"/opportunities/{opportunity.reference}/questions/ask/"
+    asked = f"/opportunities/{opportunity.reference}/"
+
+    def ask_page(client, text):
+        client.force_login(client.user)  # sessions last 12 hours
+        return client.post(url, {"text": text})
+
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=UTC), tick=False):
+        for n in range(20):
+            assert ask_page(organisation_admin, f"Question {n}?")["Location"] == asked
+        response = ask_page(organisation_admin, "One more?")
+        assert response.status_code == 429
+        assert "Try again in about 15 hours." in response.text
+        assert Question.objects.count() == 20
+        client.user = MembershipFactory(organisation=organisation_admin.organisation).user
+        assert ask_page(client, "From a colleague?")["Location"] == asked
+        client.user = organisation_admin.user
+    with time_machine.travel(datetime(2026, 12, 8, 0, 1, tzinfo=UTC), tick=False):
+        assert ask_page(client, "The next day?")["Location"] == asked
