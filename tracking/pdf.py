@@ -3,6 +3,7 @@
 A stored report is current while its ``source_version`` matches the round's
 ``version``, which the actions bump whenever something in the report changes.
 Rendering fetches nothing: the print CSS is inline and other addresses are refused.
+Renders are asked for through ``tracking.actions.reports``, which says when.
 """
 
 import logging
@@ -60,17 +61,12 @@ def store_progress_report(round_id):
         # Serialise writers of this round's report; rendering itself stays outside the lock.
         TrackingRound.objects.select_for_update().only("pk").get(pk=round_id)
         stored = ProgressReport.objects.filter(round_id=round_id).first()
-        if stored is not None and stored.source_version >= version and stored.pdf:
+        if stored is not None and stored.pdf and (stored.source_version or 0) >= version:
             return stored  # another worker stored this version or a newer one meanwhile
         old_name = stored.pdf.name if stored is not None else ""
         report, _created = ProgressReport.objects.update_or_create(
             round_id=round_id,
             defaults={"generated_at": timezone.now(), "source_version": version},
-            create_defaults={
-                "generated_at": timezone.now(),
-                "source_version": version,
-                "pdf": "",
-            },
         )
         # The storage adds a suffix while the old file still has the plain name.
         report.pdf.save(file_name(tracking_round), ContentFile(content), save=True)
@@ -79,3 +75,36 @@ def store_progress_report(round_id):
             transaction.on_commit(lambda: storage.delete(old_name))
     logger.info("Stored the progress report of %s (version %s)", tracking_round, version)
     return report
+
+
+def render_requested(round_id, version):
+    """Make the PDF of round ``round_id`` asked for as ``version``, recording how it went.
+
+    Only the delivery that marks the request started renders: a second delivery
+    of the same message, or a request since replaced by a newer version or given
+    up, does nothing. A render that raises (the soft time limit included) is
+    recorded as failed with its message and not retried by itself: readers are
+    told, and a scrutiny officer may try again. Returns the ``ProgressReport``
+    when the PDF was stored, else ``None``.
+    """
+    started = ProgressReport.objects.filter(
+        round_id=round_id,
+        requested_version=version,
+        started_at__isnull=True,
+        failed_at__isnull=True,
+    ).update(started_at=timezone.now())
+    if not started:
+        return None
+    try:
+        return store_progress_report(round_id)
+    except Exception as error:  # noqa: BLE001 -- recorded for officers; readers are told
+        logger.exception("Could not make the progress report of round %s", round_id)
+        ProgressReport.objects.filter(
+            round_id=round_id, requested_version=version, failed_at__isnull=True
+        ).update(
+            failed_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[
+                : ProgressReport._meta.get_field("error").max_length
+            ],
+        )
+        return None

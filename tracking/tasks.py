@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from tracking.models import ProgressReport
+
 
 @shared_task
 def send_round_opened(round_id):
@@ -19,9 +21,21 @@ def send_reminders():
     reminders.send_reminders()
 
 
-@shared_task
-def make_progress_report(round_id):
-    """Render a round's progress report to PDF and store it, unless the stored one is current."""
+# Its own limits, well under the default: a render that runs long will not finish,
+# and it must not hold a worker that emails are waiting for.
+@shared_task(
+    soft_time_limit=ProgressReport.RENDER_SOFT_TIME_LIMIT,
+    time_limit=ProgressReport.RENDER_TIME_LIMIT,
+)
+def make_progress_report(round_id, version=None):
+    """Render the progress report of round ``round_id`` asked for as ``version`` and store it.
+
+    Without ``version`` (a message queued before versions were sent) it is made
+    unless the stored one is current, as before.
+    """
     from tracking import pdf
 
-    pdf.store_progress_report(round_id)
+    if version is None:
+        pdf.store_progress_report(round_id)
+    else:
+        pdf.render_requested(round_id, version)

@@ -29,6 +29,11 @@ urlpatterns = [
         name="round_report_pdf",
     ),
     path(
+        "<slug:slug>/rounds/<int:number>/report/try-again/",
+        reports.retry_report_pdf,
+        name="retry_report_pdf",
+    ),
+    path(
         "<slug:slug>/rounds/<int:number>/<str:reference>/assessment/",
         rounds.submit_assessment,
         name="submit_assessment",

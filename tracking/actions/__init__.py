@@ -10,6 +10,7 @@ from tracking.actions.inquiries import (
     save_recommendation,
     update_inquiry,
 )
+from tracking.actions.reports import request_progress_report, retry_progress_report
 from tracking.actions.rounds import (
     open_round,
     proposed_next_round,
@@ -24,7 +25,9 @@ __all__ = [
     "open_round",
     "proposed_next_round",
     "record_decision",
+    "request_progress_report",
     "require_scrutiny_officer",
+    "retry_progress_report",
     "save_recommendation",
     "submit_assessment",
     "undecided_in_last_round",

@@ -1,26 +1,27 @@
 """Progress reports: a web page and a PDF for each round, open to everyone.
 
-Scrutiny reports are public, so nothing here asks who you are. The web page is
-drawn on each request; the PDF is made by a Celery task and served once stored
-for the round's current version.
+Scrutiny reports are public, so nothing here asks who you are, except trying
+again to make a PDF that failed, which only scrutiny officers may do. The web
+page is drawn on each request from stored HTML; the PDF is made by a Celery
+task, asked for once per version (``tracking.actions.reports``), and served once
+stored for the round's current version.
 """
 
-from django.core.cache import cache
+from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from tracking import pdf, tasks
+from portal.authorization import Permission, has_permission
+from tracking import actions, pdf
 from tracking.models import Inquiry, ProgressReport, TrackingRound
 from tracking.report import progress_report
+from tracking.views.manage import require_officer
 
 # The "being made" page asks again this often.
 REFRESH_SECONDS = 5
-# A request that finds the PDF missing asks for it once in this many seconds, so
-# readers waiting on the refreshing page do not queue the same work over and over.
-ASKED_FOR_SECONDS = 60
 
 
 def _rounds():
@@ -57,26 +58,35 @@ def _current_pdf(tracking_round):
 
 
 def _serve_pdf(request, tracking_round):
-    """Serve the current PDF, or ask for it and serve it if made at once, or say it is coming."""
+    """Serve the current PDF; or ask for it (once per version) and serve it if made at once;
+    or say it could not be made; or say it is coming."""
     response = _current_pdf(tracking_round)
     if response is not None:
         return response
-    # The opening moment keeps a key from matching a same-numbered round of another
-    # database (a test run, a restored backup) sharing the cache.
-    opened = tracking_round.opened_at.timestamp()
-    asked = f"tracking:report-pdf:{tracking_round.pk}:{opened}:{tracking_round.version}"
-    if cache.add(asked, True, ASKED_FOR_SECONDS):
-        # Runs here and now when Celery is eager (tests, the embedded default).
-        tasks.make_progress_report.delay(tracking_round.pk)
-        response = _current_pdf(tracking_round)
-        if response is not None:
-            return response
-    response = render(
-        request,
-        "tracking/report/being_made.html",
-        {"tracking_round": tracking_round, "refresh_seconds": REFRESH_SECONDS},
-        status=202,
-    )
+    # The render is queued when this commits; it runs here and now when Celery is
+    # eager (tests, the embedded default), so look again afterwards.
+    report = actions.request_progress_report(tracking_round)
+    response = _current_pdf(tracking_round)
+    if response is not None:
+        return response
+    report.refresh_from_db()
+    if report.failed_at is not None:
+        response = render(
+            request,
+            "tracking/report/not_made.html",
+            {
+                "tracking_round": tracking_round,
+                "report": report,
+                "is_officer": has_permission(request.user, Permission.MANAGE_SCRUTINY),
+            },
+        )
+    else:
+        response = render(
+            request,
+            "tracking/report/being_made.html",
+            {"tracking_round": tracking_round, "refresh_seconds": REFRESH_SECONDS},
+            status=202,
+        )
     add_never_cache_headers(response)
     return response
 
@@ -101,3 +111,16 @@ def latest_report_pdf(request, slug):
     if tracking_round is None:
         raise Http404("This inquiry has not been tracked yet.")
     return _serve_pdf(request, tracking_round)
+
+
+@login_required
+@require_POST
+def retry_report_pdf(request, slug, number):
+    """A scrutiny officer tries again to make a PDF that failed; others get 404.
+
+    Goes back to the PDF's address, which serves it or says it is being made.
+    """
+    require_officer(request)
+    tracking_round = _round_or_404(slug, number)
+    actions.retry_progress_report(tracking_round=tracking_round, by=request.user)
+    return redirect("tracking:round_report_pdf", slug=slug, number=number)
