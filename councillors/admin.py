@@ -49,6 +49,7 @@ class DigestRunAdmin(ReadOnlyAdmin):
         "took",
         "eligible",
         "sent",
+        "possibly_sent_twice",
         "failed",
         "skipped",
         "dry_run",
@@ -64,6 +65,7 @@ class DigestRunAdmin(ReadOnlyAdmin):
         "took",
         "eligible",
         "sent",
+        "possibly_sent_twice",
         "failed",
         "skipped",
         "problem_list",
@@ -122,6 +124,7 @@ class DigestAdmin(ReadOnlyAdmin):
     list_filter = [
         ("sent_at", admin.EmptyFieldListFilter),
         ("failed_at", admin.EmptyFieldListFilter),
+        "possibly_sent_twice",
         "week",
     ]
     list_select_related = ["councillor"]
@@ -131,7 +134,9 @@ class DigestAdmin(ReadOnlyAdmin):
         "week",
         "run",
         "claimed_at",
+        "sending_started_at",
         "sent_at",
+        "possibly_sent_twice",
         "attempts",
         "next_attempt_at",
         "failed_at",

@@ -7,8 +7,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from councillors.actions.signposting import NOTE_MAX_LENGTH
-from councillors.models import DEFAULT_SEND_AT, DEFAULT_WEEKDAY, Weekday
+from councillors.models import DEFAULT_SEND_AT, DEFAULT_WEEKDAY, NOTE_MAX_LENGTH, Weekday
 from portal.forms import layout_helper
 
 # 7:00, 07:00, 7.30, 0730, 7am, 7:30pm: how people write a time.

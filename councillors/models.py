@@ -29,6 +29,7 @@ class Weekday(models.IntegerChoices):
 
 DEFAULT_WEEKDAY = Weekday.MONDAY
 DEFAULT_SEND_AT = datetime.time(7, 0)
+NOTE_MAX_LENGTH = 1000  # a signposting's note: a few sentences
 
 
 class DigestPreference(models.Model):
@@ -58,6 +59,9 @@ class DigestRun(models.Model):
 
     ``problems`` lists councillors who could not get a digest or got one without a
     ward section: ``[{"councillor": name, "councillor_id": id, "problem": text}]``.
+    ``possibly_sent_twice`` counts the digests sent again because a worker stopped
+    after handing them to the mail server and before recording the send (see
+    ``Digest.possibly_sent_twice``); they are among those ``sent``.
     """
 
     week = models.CharField(_("ISO week"), max_length=8)  # 2026-W48
@@ -68,6 +72,15 @@ class DigestRun(models.Model):
     sent = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    possibly_sent_twice = models.PositiveIntegerField(
+        _("possibly sent twice"),
+        default=0,
+        help_text=_(
+            "Digests sent again because a worker stopped after handing them to the mail "
+            "server and before recording that it had. Both copies have the same Message-ID, "
+            "so most mail systems show only one."
+        ),
+    )
     problems = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -89,6 +102,11 @@ class Digest(models.Model):
     a second beat or a worker that died finds the row and sends only if
     ``sent_at`` is empty. ``sent_at`` is when the mail server accepted it. What
     was sent is kept, so past digests can be read again.
+
+    ``sending_started_at`` is set, and committed, just before the digest is handed
+    to the mail server, and emptied when that attempt fails. Found set on a digest
+    not sent, it means a worker stopped mid-send, perhaps after the server had
+    taken the message: the digest is sent again and marked ``possibly_sent_twice``.
     """
 
     councillor = models.ForeignKey(Councillor, on_delete=models.CASCADE, related_name="digests")
@@ -99,6 +117,15 @@ class Digest(models.Model):
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    possibly_sent_twice = models.BooleanField(
+        _("possibly sent twice"),
+        default=False,
+        help_text=_(
+            "Sent again because a worker stopped after handing it to the mail server and "
+            "before recording that it had."
+        ),
+    )
     last_error = models.TextField(blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)  # gave up after the last attempt
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -132,7 +159,7 @@ class Signposting(models.Model):
     councillor = models.ForeignKey(
         Councillor, on_delete=models.CASCADE, related_name="signpostings"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councillors import digest, render, tasks
-from councillors.actions.sending import PENDING, finish_if_done
+from councillors.actions.sending import PENDING, finish_if_done, sending_lock
 from councillors.models import Digest, DigestPreference, DigestRun
 from councillors.weeks import monday_of, parse_week, slot, week_name
 from organisations.models import Councillor
@@ -273,10 +273,13 @@ def _give_up_stale(now):
             PENDING, claimed_at__lt=now - GIVE_UP_AFTER
         )
     )
+    given_up = _("Not sent within two days of being claimed: given up")
     for stale_digest in stale:
-        stale_digest.failed_at = timezone.now()
-        stale_digest.next_attempt_at = None
-        given_up = _("Not sent within two days of being claimed: given up")
-        stale_digest.last_error = "\n".join(filter(None, [stale_digest.last_error, given_up]))
-        stale_digest.save(update_fields=["failed_at", "next_attempt_at", "last_error"])
-        DigestRun.objects.filter(pk=stale_digest.run_id).update(failed=F("failed") + 1)
+        with sending_lock(stale_digest.pk) as mine:
+            if not mine:
+                continue  # a worker is handing it to the mail server this moment
+            stale_digest.failed_at = timezone.now()
+            stale_digest.next_attempt_at = None
+            stale_digest.last_error = "\n".join(filter(None, [stale_digest.last_error, given_up]))
+            stale_digest.save(update_fields=["failed_at", "next_attempt_at", "last_error"])
+            DigestRun.objects.filter(pk=stale_digest.run_id).update(failed=F("failed") + 1)

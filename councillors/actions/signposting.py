@@ -6,12 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councillors import queries, tasks
-from councillors.models import Signposting
+from councillors.models import NOTE_MAX_LENGTH, Signposting
 from opportunities.models import Status
 from organisations.models import Councillor
 from portal.authorization import Permission, has_permission
-
-NOTE_MAX_LENGTH = 1000
 
 
 def require_councillor(councillor, by):

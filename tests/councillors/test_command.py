@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from councillors import tasks
+from councillors.actions import runs, sending
 from councillors.models import Digest, DigestRun
 from tests.councillors.conftest import received
-from tests.councillors.test_sending import trouble  # noqa: F401 (the fixture)
+from tests.councillors.test_sending import WorkerDied, trouble  # noqa: F401 (the fixture)
 from tests.factories import CouncillorFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,22 @@ def test_the_command_says_what_is_left_to_try_again(councillors, trouble):  # no
     out, _err = send_weekly_digest()
 
     assert "Sent: 2\nFailed: 0\nWaiting to be tried again by the hourly job: 1\n" in out
+
+
+def test_the_command_says_how_many_may_have_been_sent_twice(councillors, trouble):  # noqa: F811
+    # The hourly run's worker died just after the mail server took the first digest.
+    trouble.dies_after.add(councillors[0].email)
+    hourly = runs.start_run(enqueue=False)
+    with pytest.raises(WorkerDied):
+        sending.send_batch(run_id=hourly.pk, digest_ids=runs.pending_batches(hourly)[0])
+    trouble.dies_after.clear()
+
+    out, _err = send_weekly_digest()
+
+    assert received() == {councillors[0].email: 2, councillors[1].email: 1, councillors[2].email: 1}
+    assert "Eligible: 3\nSent: 3\nPossibly sent twice" in out
+    assert "mail server took them): 1\n" in out
+    assert "Failed: 0\n" in out
 
 
 @pytest.mark.parametrize(

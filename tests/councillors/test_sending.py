@@ -4,6 +4,7 @@ Locmem email and eager Celery; the real SMTP server and worker are in
 test_sending_integration.py.
 """
 
+import threading
 from datetime import UTC, datetime, time, timedelta
 from smtplib import SMTPRecipientsRefused
 
@@ -11,6 +12,7 @@ import pytest
 from celery.schedules import crontab
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.db import connection
 from django.utils import timezone
 
 from councillors import digest, tasks
@@ -31,15 +33,19 @@ class WorkerDied(BaseException):
 class TroubleBackend(locmem.EmailBackend):
     """Locmem, except that the mail server refuses the ``refused`` addresses, and the worker
     dies while sending to the ``dies_before`` ones (the message is lost) or just after
-    the server accepted a message to the ``dies_after`` ones."""
+    the server accepted a message to the ``dies_after`` ones. ``meanwhile``, if set, is
+    called with each message as it is handed over."""
 
     refused = set()
     dies_before = set()
     dies_after = set()
+    meanwhile = None
 
     def send_messages(self, messages):
         for message in messages:
             (address,) = message.to
+            if TroubleBackend.meanwhile:
+                TroubleBackend.meanwhile(message)
             if address in self.refused:
                 raise SMTPRecipientsRefused({address: (550, b"No such mailbox")})
             if address in self.dies_before:
@@ -60,6 +66,7 @@ def trouble(settings):
         TroubleBackend.dies_after,
     ):
         addresses.clear()
+    TroubleBackend.meanwhile = None
 
 
 @pytest.fixture
@@ -303,6 +310,9 @@ def test_a_refused_address_does_not_stop_the_others_and_is_tried_again_later(
     assert "No such mailbox" in failed.last_error  # kept
     run.refresh_from_db()
     assert (run.sent, run.failed, run.finished_at) == (3, 0, timezone.now())
+    # The server said no the first time: nothing could have been delivered twice.
+    assert run.possibly_sent_twice == 0
+    assert not failed.possibly_sent_twice
 
 
 def test_a_digest_refused_every_time_is_given_up_after_backing_off(
@@ -371,13 +381,16 @@ def test_a_worker_dying_mid_send_leaves_the_digest_to_be_sent_once_by_the_hourly
     assert received() == everyone(councillors)
     run.refresh_from_db()
     assert (run.sent, run.finished_at) == (3, timezone.now())
+    # The worker died while talking to the mail server: whether the server had taken
+    # the message nobody can tell, so the run says it was possibly sent twice.
+    assert run.possibly_sent_twice == 1
 
 
-def test_a_worker_dying_after_the_mail_server_took_the_message_sends_it_again(
+def test_a_worker_dying_after_the_mail_server_took_the_message_sends_it_again_and_counts_it(
     councillors, resume, trouble, time_machine
 ):
     # The one window the claim cannot close (see councillors.actions.sending): one
-    # digest too many rather than one too few.
+    # digest too many rather than one too few, with the same Message-ID, and counted.
     trouble.dies_after.add(councillors[0].email)
     run = runs.start_run(enqueue=False)
     (batch,) = runs.pending_batches(run)
@@ -389,6 +402,83 @@ def test_a_worker_dying_after_the_mail_server_took_the_message_sends_it_again(
     resume()
 
     assert received() == {**everyone(councillors), councillors[0].email: 2}
+    first, again = (m.message() for m in mail.outbox if m.to == [councillors[0].email])
+    assert first["Message-ID"] == again["Message-ID"]
+    twice = Digest.objects.get(councillor=councillors[0])
+    assert twice.possibly_sent_twice
+    assert not Digest.objects.exclude(pk=twice.pk).filter(possibly_sent_twice=True).exists()
+    run.refresh_from_db()
+    assert (run.sent, run.possibly_sent_twice, run.finished_at) == (3, 1, timezone.now())
+
+
+def test_each_digest_has_a_message_id_from_its_councillor_and_week(councillors, start, settings):
+    # Mail systems drop a second message with a Message-ID they have seen.
+    settings.SITE_URL = "https://portal.example.gov.uk"
+    start()
+    start(week="2026-W48")
+
+    message_ids = {(message.to[0], message.message()["Message-ID"]) for message in mail.outbox}
+    assert message_ids == {
+        (councillor.email, f"<digest-{week}-{councillor.pk}@portal.example.gov.uk>")
+        for councillor in councillors
+        for week in (WEEK, "2026-W48")
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_is_sent_is_stored_and_committed_before_the_mail_server_is_handed_it(
+    councillors, trouble
+):
+    # So that after the server takes the message only the send record is left to
+    # commit: a worker dying there has milliseconds to do it in.
+    seen = []
+
+    def look_at_the_database(message):
+        stored = Digest.objects.get(councillor__email=message.to[0])
+        seen.append((connection.in_atomic_block, stored.sending_started_at, stored.html))
+
+    trouble.meanwhile = look_at_the_database
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
+    sending.send_batch(run_id=run.pk, digest_ids=batch)
+
+    assert len(seen) == 3
+    for (in_transaction, started, stored_html), message in zip(seen, mail.outbox, strict=True):
+        assert not in_transaction  # what the worker wrote so far is committed
+        assert started is not None
+        assert stored_html == message.alternatives[0][0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_digest_another_worker_is_handing_over_is_passed_over(councillors, trouble):
+    run = runs.start_run(enqueue=False)
+    (batch,) = runs.pending_batches(run)
+    outcomes, started = [], threading.Event()
+
+    def another_worker(message):
+        # It runs the same batch (once) while this one talks to the mail server.
+        if message.to == [councillors[0].email] and not started.is_set():
+            started.set()
+            worker = threading.Thread(target=send_the_batch_elsewhere)
+            worker.start()
+            worker.join(30)
+
+    def send_the_batch_elsewhere():
+        try:
+            outcomes.append(sending.send_batch(run_id=run.pk, digest_ids=batch))
+        finally:
+            connection.close()
+
+    trouble.meanwhile = another_worker
+    outcome = sending.send_batch(run_id=run.pk, digest_ids=batch)
+
+    (elsewhere,) = outcomes
+    assert (elsewhere.sent, elsewhere.passed_over) == (2, 1)
+    assert (outcome.sent, outcome.passed_over) == (1, 2)
+    assert received() == everyone(councillors)
+    run.refresh_from_db()
+    assert (run.sent, run.possibly_sent_twice) == (3, 0)
 
 
 def test_a_digest_left_unsent_for_two_days_is_given_up(councillors, resume, time_machine):

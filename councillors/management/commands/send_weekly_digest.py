@@ -70,6 +70,14 @@ class Command(BaseCommand):
         if not run.dry_run:
             waiting = Digest.objects.filter(sending.PENDING, run=run).count()
             write(_("Sent: %(count)s") % {"count": run.sent})
+            if run.possibly_sent_twice:
+                write(
+                    _(
+                        "Possibly sent twice (a worker stopped after the mail server took them): "
+                        "%(count)s"
+                    )
+                    % {"count": run.possibly_sent_twice}
+                )
             write(_("Failed: %(count)s") % {"count": run.failed})
             if waiting:
                 write(
