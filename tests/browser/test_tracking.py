@@ -15,7 +15,9 @@ from playwright.sync_api import expect
 from test_journeys import menu, sign_in
 
 from tests.factories import PASSWORD, UserFactory
-from tracking.models import Assessment, Category, TargetDate
+from tests.tracking.conftest import make_inquiry, open_next_round
+from tracking import pdf
+from tracking.models import Assessment, Category, ProgressReport, TargetDate
 
 TITLE = "Parks and Open Spaces"
 SLUG = "parks-and-open-spaces"
@@ -72,8 +74,8 @@ class Dates:
 def people(transactional_db, settings, tmp_path):
     """The scrutiny officer and the executive member's officer who answers for the work.
 
-    The PDF is stored under ``tmp_path``; a fresh local cache means a "PDF asked
-    for" marker left in Redis by an earlier run cannot hold this one back.
+    The PDF is stored under ``tmp_path``; a fresh local cache keeps this run apart
+    from anything an earlier run left in Redis.
     """
     settings.MEDIA_ROOT = tmp_path
     settings.CACHES = {
@@ -314,3 +316,36 @@ def test_an_officer_tracks_an_inquiry_the_executive_assesses_and_the_committee_d
     officer_records_the_committees_decisions(page, dates)
     # 4. The progress report, as a PDF and as a web page.
     officer_downloads_the_pdf_and_reads_the_report(page, dates)
+
+
+def test_a_pdf_that_could_not_be_made_is_explained_and_an_officer_tries_again(
+    page, people, monkeypatch
+):
+    officer, responsible = people
+    inquiry = make_inquiry(by=officer, responsible=responsible, slug=SLUG)
+    tracking_round = open_next_round(inquiry, by=officer)
+    renders = []
+
+    def fail(_round):
+        renders.append(_round.pk)
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(pdf, "render_pdf", fail)
+    pdf_url = f"/tracking/{SLUG}/rounds/1/report.pdf"
+    page.visit(pdf_url)  # a reader: told it could not be made, and where to read it
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF could not be made")
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+    page.follow(page.get_by_role("link", name="Read the report on the web instead"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress report")
+
+    sign_in(page, officer.email, PASSWORD)
+    page.visit(pdf_url)
+    page.get_by_text("What went wrong").click()
+    expect(page.get_by_role("main")).to_contain_text("MemoryError: out of memory")
+    assert renders == [tracking_round.pk]  # reading again asked for nothing more
+
+    page.submit("Try again")  # it fails again, once
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF could not be made")
+    assert renders == [tracking_round.pk, tracking_round.pk]
+    assert ProgressReport.objects.get(round=tracking_round).failed_at is not None
