@@ -188,6 +188,21 @@ def test_the_description_is_stored_as_sanitised_html_by_each_action(commissioner
     )
 
 
+def test_the_migration_renders_descriptions_saved_before():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("opportunities.migrations.0005_description_html")
+    opportunity = OpportunityFactory(description="*Saved* before")
+    Opportunity.objects.update(description_html="")
+
+    migration.render_descriptions(apps, None)
+
+    opportunity.refresh_from_db()
+    assert opportunity.description_html == '<p class="govuk-body"><em>Saved</em> before</p>'
+
+
 def test_an_amendment_must_say_what_changed(commissioner_user):
     opportunity = draft(commissioner_user)
     actions.publish(opportunity=opportunity, by=commissioner_user)

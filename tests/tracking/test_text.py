@@ -187,3 +187,21 @@ def test_over_long_evidence_posted_is_shown_as_an_error(client, tracking_round, 
     assert response.status_code == 200
     assert "Evidence of progress must be 10,000 characters or fewer" in response.content.decode()
     assert not EvidenceUpdate.objects.exists()
+
+
+def test_the_migration_renders_markdown_saved_before(inquiry, tracking_round, responsible):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tracking.migrations.0002_text_limits_stored_html_report_state")
+    _submit(tracking_round, responsible, "Parks **surveyed**.")
+    EvidenceUpdate.objects.update(text_html="")
+    Recommendation.objects.update(text_html="")
+    Inquiry.objects.update(summary_html="")
+
+    migration.render_stored_markdown(apps, None)
+
+    assert "<strong>surveyed</strong>" in EvidenceUpdate.objects.get().text_html
+    assert all("<li>a) first part</li>" in r.text_html for r in Recommendation.objects.all())
+    assert "parks" in Inquiry.objects.get().summary_html
