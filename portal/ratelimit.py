@@ -38,11 +38,20 @@ PARTNER_CONTACTS = {"per_account": 10, "per_address": 30, "period": DAY}
 def client_address(request):
     """The address a request came from, as the limits count it.
 
-    The one place that reads it, so trusting a proxy's header changes here. An
+    The one place that reads it. Behind ``settings.TRUSTED_PROXY_COUNT``
+    proxies (nginx in the compose file is one) it is the address the outermost
+    of them saw, the one that many entries from the end of X-Forwarded-For:
+    entries further left were written by the sender and prove nothing. An
     IPv6 address counts as its /64 network: one connection usually holds a
     whole /64, so counting single addresses would let it take billions of turns.
     """
     address = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [entry.strip() for entry in forwarded if entry.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

@@ -91,6 +91,17 @@ def test_an_ipv6_connection_counts_as_one_address():
     assert ratelimit.client_address(request_from("::ffff:203.0.113.9")) == "203.0.113.9"
 
 
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(settings):
+    request = request_from("10.0.0.2")
+    request.META["HTTP_X_FORWARDED_FOR"] = "192.0.2.66, 203.0.113.5"
+    assert ratelimit.client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The first entry is whatever the sender wrote, so it is not believed.
+    assert ratelimit.client_address(request) == "203.0.113.5"
+    del request.META["HTTP_X_FORWARDED_FOR"]
+    assert ratelimit.client_address(request) == "10.0.0.2"
+
+
 def test_nothing_is_counted_when_rate_limits_are_off(settings):
     settings.RATE_LIMITS_ENABLED = False
     assert {five_an_hour(request_from()) for _ in range(10)} == {None}
