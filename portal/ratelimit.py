@@ -46,7 +46,7 @@ def client_address(request):
     whole /64, so counting single addresses would let it take billions of turns.
     """
     address = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         forwarded = [entry.strip() for entry in forwarded if entry.strip()]
@@ -73,7 +73,7 @@ def limit(request, key, *, period, per_address=None, per_account=None, value=Non
     nothing when ``settings.RATE_LIMITS_ENABLED`` is false, and fails open when
     the cache is down.
     """
-    if not getattr(settings, "RATE_LIMITS_ENABLED", True):
+    if not settings.RATE_LIMITS_ENABLED:
         return None
     counted = [("address", client_address(request), per_address)]
     user = getattr(request, "user", None)

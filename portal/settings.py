@@ -153,6 +153,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Axes counts the address the rate limits count: the client's, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
+
+# Rate limits on registrations, password resets, questions and partner contacts
+# (portal.ratelimit), counted in the cache; they fail open if it is down.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+# How many proxies in front of the portal append to X-Forwarded-For (1 with
+# docker-compose's nginx); 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -43,3 +43,18 @@ def test_another_account_is_not_locked_by_them(client, settings):
         _sign_in(client, "LOCKME@example.org", "guess")
     response = _sign_in(client, other.email, PASSWORD)
     assert response.status_code == 302
+
+
+def test_behind_the_proxy_the_lockout_counts_the_clients_address(client, settings):
+    """Without this, everyone behind nginx shares its address: one attacker locks all."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="lockme@example.org")
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    owner = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/accounts/login/", {"username": "lockme@example.org", "password": "x"}, **attacker
+        )
+    credentials = {"username": "lockme@example.org", "password": PASSWORD}
+    assert client.post("/accounts/login/", credentials, **attacker).status_code == 429
+    assert client.post("/accounts/login/", credentials, **owner).status_code == 302
