@@ -19,6 +19,7 @@ from tracking.models import ProgressReport, TrackingRound
 from tracking.report import progress_report
 
 logger = logging.getLogger(__name__)
+ERROR_LENGTH = ProgressReport._meta.get_field("error").max_length
 
 
 def file_name(tracking_round):
@@ -99,12 +100,8 @@ def render_requested(round_id, version):
         return store_progress_report(round_id)
     except Exception as error:  # noqa: BLE001 -- recorded for officers; readers are told
         logger.exception("Could not make the progress report of round %s", round_id)
+        message = f"{type(error).__name__}: {error}"
         ProgressReport.objects.filter(
             round_id=round_id, requested_version=version, failed_at__isnull=True
-        ).update(
-            failed_at=timezone.now(),
-            error=f"{type(error).__name__}: {error}"[
-                : ProgressReport._meta.get_field("error").max_length
-            ],
-        )
+        ).update(failed_at=timezone.now(), error=message[:ERROR_LENGTH])
         return None

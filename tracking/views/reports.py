@@ -93,7 +93,8 @@ def _serve_pdf(request, tracking_round):
 
 @require_safe
 def round_report_pdf(request, slug, number):
-    """The PDF of round ``number``'s report, or a page that refreshes until it is made."""
+    """The PDF of round ``number``'s report, or a page that refreshes until it is made, or
+    one saying it could not be made."""
     return _serve_pdf(request, _round_or_404(slug, number))
 
 
