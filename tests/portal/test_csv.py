@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -60,3 +61,22 @@ def test_csv_response_is_a_utf8_download_with_a_safe_header_and_rows():
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [["who", "'=said"], ["Zoë", "'+1 more"]]
     assert response.content.startswith("\ufeff".encode())
+
+
+def test_the_portal_writes_csv_only_through_this_writer():
+    """A module that writes with the standard library's writer skips the neutralising."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    skipped = {base / "portal" / "csv.py"}
+    offenders = [
+        str(path.relative_to(base))
+        for path in base.glob("*/**/*.py")
+        if path.parts[len(base.parts)] not in {".venv", "tests", "node_modules"}
+        and path not in skipped
+        and re.search(r"^import csv$", text := path.read_text(), re.MULTILINE)
+        and ("csv.writer(" in text or "csv.DictWriter(" in text)
+    ]
+    assert offenders == []
