@@ -18,6 +18,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
+from portal.admin import TolerantAutocompleteMixin
 from portal.batch import FAILURE_FIELDS, FailingFilter
 
 
@@ -29,7 +30,7 @@ class WardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Councillor)
-class CouncillorAdmin(admin.ModelAdmin):
+class CouncillorAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     list_display = ["full_name", "email", "party"]
     search_fields = ["full_name", "email"]
     filter_horizontal = ["wards"]

@@ -42,3 +42,16 @@ def test_the_registry_admin_pages_load(site_admin):
         "/admin/organisations/servicecategory/",
     ):
         assert site_admin.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("user", ["a\x00b", "1e309", "not-an-id", "9" * 40])
+def test_a_councillor_form_with_a_user_that_is_not_an_id_is_shown_again(site_admin, user):
+    # The user box searches as you type; a value that is not a user's id must
+    # come back as a form error, not a server error while redrawing the box.
+    site_admin.raise_request_exception = False
+    response = site_admin.post(
+        "/admin/organisations/councillor/add/",
+        {"user": user, "full_name": "Cllr Test", "email": "cllr@example.org", "wards": []},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["user"]
