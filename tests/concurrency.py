@@ -6,6 +6,7 @@ threads see each other's commits, as web processes would.
 
 import threading
 
+from celery._state import _set_task_join_will_block
 from django.db import connections
 
 # The test database is shared with other test runs on a small server: enough
@@ -36,4 +37,8 @@ def run_together(work, *, count=RACERS, timeout=60):
         thread.start()
     for thread in threads:
         thread.join(timeout)
+    # Each eager task sets and restores celery's process-wide "inside a task"
+    # flag (celery.result.denied_join_result); threads interleaving can leave it
+    # set, and a later test's result.get() would then refuse to wait.
+    _set_task_join_will_block(False)
     return results, errors
