@@ -12,7 +12,7 @@ from opportunities.actions import changed_deadlines, check_dates
 from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
 from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
-from portal.forms import FormHelper, deadline_fields
+from portal.forms import FormHelper, ModelMultipleChoiceField, deadline_fields
 
 MONEY = {"invalid": _("Enter an amount in pounds, like 75000")}
 
@@ -35,14 +35,14 @@ class OpportunityForm(forms.ModelForm):
         empty_label=_("Select a category"),
         error_messages={"required": _("Select the category the service falls under")},
     )
-    cpv_codes = forms.ModelMultipleChoiceField(
+    cpv_codes = ModelMultipleChoiceField(
         label=_("CPV codes"),
         help_text=_("Choose the codes that describe the service. Type to narrow the list."),
         queryset=CpvCode.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    wards = forms.ModelMultipleChoiceField(
+    wards = ModelMultipleChoiceField(
         label=_("Wards the service covers"),
         help_text=_("Leave empty if the service covers the whole city"),
         queryset=Ward.objects.all(),

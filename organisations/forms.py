@@ -19,7 +19,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
-from portal.forms import FormHelper
+from portal.forms import FormHelper, ModelMultipleChoiceField
 
 # Full UK postcode, as Royal Mail formats it (outward code, space, inward code).
 POSTCODE = re.compile(r"^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$")
@@ -95,19 +95,19 @@ class OrganisationForm(forms.ModelForm):
             "invalid": _("Enter an email address in the correct format, like name@example.org")
         },
     )
-    service_categories = forms.ModelMultipleChoiceField(
+    service_categories = ModelMultipleChoiceField(
         label=_("Services you provide"),
         queryset=ServiceCategory.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    beneficiary_groups = forms.ModelMultipleChoiceField(
+    beneficiary_groups = ModelMultipleChoiceField(
         label=_("Who you help"),
         queryset=BeneficiaryGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    wards_served = forms.ModelMultipleChoiceField(
+    wards_served = ModelMultipleChoiceField(
         label=_("Wards you work in"),
         help_text=_("Leave empty if you work across the whole city"),
         queryset=Ward.objects.all(),

@@ -5,6 +5,8 @@ import datetime as dt
 from crispy_forms_gds import helper
 from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,3 +73,36 @@ def deadline_fields(prefix, label):
             },
         ),
     }
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, for which an id too big for its column is simply not one of the choices.
+
+    Django checks that each id is a number but lets one too big for a 64-bit
+    integer reach the query, where SQLite raises ``OverflowError`` (a server
+    error); PostgreSQL finds nothing. Refused here as any unknown id is.
+    """
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        column = self.queryset.model._meta.get_field(key) if key != "pk" else None
+        column = column or self.queryset.model._meta.pk
+        if isinstance(column, models.IntegerField):
+            ops = connections[self.queryset.db].ops
+            low, high = ops.integer_field_range(column.get_internal_type())
+            for pk in value:
+                number = _as_integer(pk)
+                if number is not None and not (low or -(2**63)) <= number <= (high or 2**63 - 1):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
+def _as_integer(value):
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None  # not a number at all: Django's own check reports it
