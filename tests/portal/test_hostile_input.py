@@ -31,7 +31,7 @@ import copy
 import os
 import re
 import warnings
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import django_filters
 import pytest
@@ -399,12 +399,25 @@ class Attack:
         typed = [name for name in names if name not in files]
         base = form.data()
 
-        def post(changes, field, value):
+        action = urlsplit(form.action)
+        target = path + (f"?{action.query}" if action.query else "")
+
+        def post(changes, field, value, url=target):
             uploads = {name: _upload("report.pdf") for name in files}
-            self.send("post", path, {**base, **uploads, **changes}, field=field, value=value)
+            self.send("post", url, {**base, **uploads, **changes}, field=field, value=value)
 
         if self.first_time(("form", route)):
             values = ADMIN_VALUES if _is_admin(route) else FIELD_VALUES
+            # The address's own parameters too, as a tampered link would send them,
+            # with empty free text filled in so that a simple form is valid.
+            in_address = sorted({*parse_qs(action.query), *COMMON_QUERY_NAMES})
+            blanks = {
+                name: ["A few words"]
+                for name in typed
+                if form.field(name).kind in FREE_TEXT and base.get(name) == [""]
+            }
+            for value in (NUL, LONG):
+                post(blanks, "(address)", value, url=f"{path}?{query_with(in_address, value)}")
         else:
             values = [self.turn()]
         for value in values:
