@@ -3,25 +3,29 @@
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
+from portal.forms import fits
+
 
 class TolerantAutocompleteSelect(AutocompleteSelect):
     """Django's search-as-you-type box for a foreign key, redrawn safely after a bad value.
 
     Django's own box looks up the submitted value to label it when a form is
-    shown again, and a value that is not an id (``"abc"``, NUL) makes that
-    lookup raise ``ValueError``: a server error instead of the form's own
-    "Select a valid choice". Values the key cannot hold are left out of it.
+    shown again, and a value that is not an id (``"abc"``, NUL, or on SQLite
+    a number too big for the column) makes that lookup raise: a server error
+    instead of the form's own "Select a valid choice". Values the key cannot
+    hold are left out of it.
     """
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if self._is_key(v)], attr)
 
     def _is_key(self, value):
+        column = self.field.target_field
         try:
-            self.field.target_field.to_python(value)
+            column.to_python(value)
         except ValidationError:
             return False
-        return "\x00" not in str(value)
+        return "\x00" not in str(value) and fits(column, value, using=self.db or "default")
 
 
 class TolerantAutocompleteMixin:

@@ -87,22 +87,26 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         key = self.to_field_name or "pk"
         column = self.queryset.model._meta.get_field(key) if key != "pk" else None
         column = column or self.queryset.model._meta.pk
-        if isinstance(column, models.IntegerField):
-            ops = connections[self.queryset.db].ops
-            low, high = ops.integer_field_range(column.get_internal_type())
-            for pk in value:
-                number = _as_integer(pk)
-                if number is not None and not (low or -(2**63)) <= number <= (high or 2**63 - 1):
-                    raise ValidationError(
-                        self.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": pk},
-                    )
+        for pk in value:
+            if not fits(column, pk, using=self.queryset.db):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
         return super()._check_values(value)
 
 
-def _as_integer(value):
+def fits(column, value, *, using="default"):
+    """False if ``column`` holds integers and ``value`` is a number outside their range.
+
+    Anything else is left to the field's own checks.
+    """
+    if not isinstance(column, models.IntegerField):
+        return True
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
-        return None  # not a number at all: Django's own check reports it
+        return True  # not a number at all: Django's own check reports it
+    low, high = connections[using].ops.integer_field_range(column.get_internal_type())
+    return (low or -(2**63)) <= number <= (high or 2**63 - 1)
