@@ -6,11 +6,16 @@ passwords for ``lockme@…`` lock that spelling out while ``LOCKME@…`` signs i
 and guesses spread over case variants never lock anything.
 """
 
+from axes.models import AccessAttempt
 from django.conf import settings
+
+# Axes stores the username; a longer one (no email is) would not fit its column.
+MAX_LENGTH = AccessAttempt._meta.get_field("username").max_length
 
 
 def username(request, credentials):
-    """The submitted email as the account matches it: trimmed and lower-cased.
+    """The submitted email as the account matches it: trimmed, lower-cased and
+    cut to what axes can store.
 
     Used as ``AXES_USERNAME_CALLABLE``; takes the username from ``credentials``
     when axes has them (a failed ``authenticate``) and from the posted form
@@ -23,4 +28,4 @@ def username(request, credentials):
         value = getattr(request, "data", request.POST).get(field)
     if not isinstance(value, str):
         return value
-    return value.strip().lower()
+    return value.strip().lower()[:MAX_LENGTH]

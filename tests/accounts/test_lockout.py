@@ -58,3 +58,10 @@ def test_behind_the_proxy_the_lockout_counts_the_clients_address(client, setting
     credentials = {"username": "lockme@example.org", "password": PASSWORD}
     assert client.post("/accounts/login/", credentials, **attacker).status_code == 429
     assert client.post("/accounts/login/", credentials, **owner).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_email_is_refused_without_an_error(client, path):
+    client.raise_request_exception = False
+    response = client.post(path, {"username": "x" * 10_000, "password": "guess"})
+    assert response.status_code == 200

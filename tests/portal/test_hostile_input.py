@@ -30,7 +30,6 @@ the first persona that reaches it) and one, taking turns, from every other.
 import copy
 import os
 import re
-import warnings
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import django_filters
@@ -110,12 +109,6 @@ PERSONAS = [
 
 # Known 5xx that another part of issue 13 fixes; reported, not failed, until then.
 # Each entry: (method, route, field the value is in, how the outcome starts).
-TOLERATED = [
-    # Engineer E (accounts/lockout.py): django-axes stores the submitted username
-    # in a 255-character column; the admin's sign-in form does not limit it.
-    ("POST", "admin/login/", "(all)", "500 DataError: value too long"),
-]
-
 MAX_PAGES_PER_ROUTE = 2  # a second page of a route often shows another state (draft, closed)
 
 pytestmark = pytest.mark.django_db
@@ -537,15 +530,6 @@ def _shown(value):
     return repr(value) if len(value) < 40 else f"{value[:10]!r}… ({len(value)} characters)"
 
 
-def tolerated(failure):
-    """Whether ``failure`` is one another part of issue 13 is fixing (see ``TOLERATED``)."""
-    _persona, method, url, field, _value, outcome = failure
-    return any(
-        method == m and route_of(url) == r and field == f and outcome.startswith(o)
-        for m, r, f, o in TOLERATED
-    )
-
-
 # Shared by the persona runs: what got every value, and which routes each reached.
 DONE = set()
 REACHED = {}
@@ -567,9 +551,7 @@ def test_no_hostile_input_gives_a_server_error(client, demo_data, persona):
         for form in page.forms if page else []:
             if form.method == "post":
                 attack.form(form)
-    for failure in filter(tolerated, attack.failures):
-        warnings.warn(f"Tolerated until its fix lands: {failure}", stacklevel=1)
-    assert [failure for failure in attack.failures if not tolerated(failure)] == []
+    assert attack.failures == []
 
 
 # Routes no page links to and no email carries, with why.
