@@ -55,10 +55,9 @@ class RequestGuardMiddleware:
         if length is None:
             return render(request, "errors/400.html", status=400)
         if too_large(request, length):
-            response = render(request, "errors/413.html", status=413)
-            # The body is not read, so the connection cannot be reused for another request.
-            response["Connection"] = "close"
-            return response
+            # No "Connection: close" here: WSGI servers own hop-by-hop headers
+            # (runserver refuses them), and each closes or drains an unread body.
+            return render(request, "errors/413.html", status=413)
         return self.get_response(request)
 
 

@@ -1,5 +1,7 @@
 """Requests refused before any view reads them, and private pages kept out of caches."""
 
+from wsgiref.util import is_hop_by_hop
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -62,6 +64,15 @@ def test_a_large_upload_from_someone_not_signed_in_is_refused_unread(client):
     assert response.status_code == 413
     assert "Sign in before you upload a file" in response.text
     assert upload_spy.STARTED == []
+
+
+def test_the_refusal_has_no_hop_by_hop_header_the_embedded_servers_would_reject(client):
+    """runserver (wsgiref) answers 500 to an application that sets Connection itself."""
+    client.raise_request_exception = False
+    _organisation, path = _upload_path()
+    response = client.post(path, {"title": "x", "file": _document(3 * MB)})
+    assert response.status_code == 413
+    assert not [name for name in response.headers if is_hop_by_hop(name)]
 
 
 def test_a_small_post_from_someone_not_signed_in_still_reaches_the_page(client):
