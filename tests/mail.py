@@ -2,10 +2,11 @@
 
 import email
 import email.policy
-import socket
 from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
+
+from tests.workers import free_port
 
 
 class MailServer:
@@ -31,17 +32,11 @@ class MailServer:
         return sorted(address for address, _message in self.accepted)
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def mail_server(settings, *, refused=()):
     """Send the portal's mail to a ``MailServer`` over SMTP for the ``with`` block."""
     server = MailServer(refused)
-    controller = Controller(server, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port

@@ -2,6 +2,7 @@
 the test database, and the environment such processes get."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -15,6 +16,13 @@ from django.conf import settings
 from portal.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing is listening on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def portal_environment(**overrides):
@@ -35,7 +43,7 @@ def portal_environment(**overrides):
     return env
 
 
-def _database_url():
+def process_database_url():
     """DATABASE_URL for the database pytest-django created (test_<name>)."""
     url = urlsplit(os.environ["DATABASE_URL"])
     return url._replace(path="/" + settings.DATABASES["default"]["NAME"]).geturl()
@@ -67,7 +75,7 @@ def start_worker(log_path, *, mail_dir=None, **env):
     if mail_dir is not None:
         env["EMAIL_FILE_PATH"] = str(mail_dir)
     env = portal_environment(
-        DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL, LOG_LEVEL="INFO", **env
+        DATABASE_URL=process_database_url(), REDIS_URL=settings.REDIS_URL, LOG_LEVEL="INFO", **env
     )
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
     command += ["--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", hostname]

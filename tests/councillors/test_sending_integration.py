@@ -11,7 +11,6 @@ import asyncio
 import email
 import email.policy
 import signal
-import socket
 import threading
 import time
 from collections import Counter
@@ -77,16 +76,10 @@ class MailServer:
         return [message["Message-ID"] for to, message in self.accepted if address in to]
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def mail_server():
     server = MailServer()
-    controller = Controller(server, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(server, hostname="127.0.0.1", port=workers.free_port())
     controller.start()
     server.url = f"smtp://127.0.0.1:{controller.port}?timeout=30"
     try:

@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from tests.workers import REPO, _database_url, portal_environment
+from tests.workers import REPO, portal_environment, process_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
 
@@ -40,7 +40,7 @@ def test_beat_sends_a_due_job_that_a_worker_runs(celery_worker, tmp_path, settin
     schedule = tmp_path / "celerybeat-schedule"
     _schedule_saying_sessions_were_cleared_long_ago(schedule)
     log_path = tmp_path / "beat.log"
-    env = portal_environment(DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL)
+    env = portal_environment(DATABASE_URL=process_database_url(), REDIS_URL=settings.REDIS_URL)
     with log_path.open("w") as log:
         beat = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"]

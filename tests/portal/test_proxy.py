@@ -18,18 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.workers import REPO, _database_url, portal_environment
+from tests.workers import REPO, free_port, portal_environment, process_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nginx, pytest.mark.django_db(transaction=True)]
 
 MB = 1024 * 1024
 NGINX = shutil.which("nginx", path=os.defpath + ":/usr/sbin") or "nginx"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_port(port, process, log_path, timeout=30):
@@ -56,10 +50,10 @@ def _stop(process):
 
 @pytest.fixture
 def gunicorn(tmp_path):
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = portal_environment(
-        DATABASE_URL=_database_url(), GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1"
+        DATABASE_URL=process_database_url(), GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1"
     )
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -86,7 +80,7 @@ def nginx_config(template, *, listen, upstream, max_body):
 @pytest.fixture
 def proxy(gunicorn, tmp_path):
     gunicorn_port, gunicorn_log = gunicorn
-    port = _free_port()
+    port = free_port()
     template = (REPO / "deploy/nginx/portal.conf.template").read_text()
     site = tmp_path / "portal.conf"
     site.write_text(
