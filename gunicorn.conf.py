@@ -17,8 +17,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-# A worker stuck longer than this is killed and replaced.
+# A worker stuck longer than this is killed and replaced. PostgreSQL stops a
+# web process's statement sooner (DATABASE_STATEMENT_TIMEOUT_MS, 20 s), so a
+# slow query ends with a page saying so rather than here.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Tells the settings this is a web process, which gets the statement timeout.
+raw_env = ["PORTAL_PROCESS=web"]
 graceful_timeout = 30
 # Only the proxy talks to gunicorn; trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

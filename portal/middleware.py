@@ -7,16 +7,22 @@
   size is judged from ``Content-Length`` first. Someone not signed in may send
   no more than an ordinary form (``DATA_UPLOAD_MAX_MEMORY_SIZE``, kept in
   memory); a signed-in person up to ``REQUEST_MAX_BYTES``, room for one upload.
+- ``SlowQueryMiddleware`` answers a plain-English 503 when PostgreSQL stopped a
+  statement at the web's ``statement_timeout`` (see ``DATABASE_STATEMENT_TIMEOUT_MS``).
 - ``PrivateCacheMiddleware`` marks every response to a signed-in person
   ``Cache-Control: private, no-store``, so no shared cache or back button keeps
   a page or download that was meant for them.
 """
 
+import logging
 import re
 
 from django.conf import settings
+from django.db import OperationalError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 # C0 and C1 control characters and DEL: never part of a page's address.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -59,6 +65,34 @@ class RequestGuardMiddleware:
             # (runserver refuses them), and each closes or drains an unread body.
             return render(request, "errors/413.html", status=413)
         return self.get_response(request)
+
+
+def _statement_timed_out(error):
+    """Whether ``error`` is PostgreSQL cancelling a statement (SQLSTATE 57014)."""
+    cause = error.__cause__ or error
+    return getattr(cause, "pgcode", None) == "57014"
+
+
+class SlowQueryMiddleware:
+    """A page saying the request took too long, when the database stopped its query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError) or not _statement_timed_out(exception):
+            return None
+        logger.error(
+            "A query on %s ran past the statement timeout and was stopped",
+            request.path,
+            exc_info=exception,
+        )
+        response = render(request, "errors/503_slow.html", status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 class PrivateCacheMiddleware:

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF checking reads request.POST).
     "portal.middleware.RequestGuardMiddleware",
     "portal.middleware.PrivateCacheMiddleware",
+    "portal.middleware.SlowQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of every login attempt.
@@ -116,6 +117,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Web processes (gunicorn.conf.py sets PORTAL_PROCESS=web) ask PostgreSQL to stop
+# any statement running longer than this, below gunicorn's own 30 seconds, so a
+# runaway query ends in the database with a clear page, not a killed worker that
+# leaves it running. Workers, beat and commands have no such limit. 0 turns it off.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 20_000, minimum=0)
+if (
+    env_str("PORTAL_PROCESS", "") == "web"
+    and DATABASE_STATEMENT_TIMEOUT_MS
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
