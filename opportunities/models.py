@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,34 @@ class Opportunity(models.Model):
                 condition=models.Q(cancelled_at__isnull=True)
                 | models.Q(published_at__isnull=False),
                 name="opportunity_only_published_can_be_cancelled",
+            ),
+        ]
+        # Each matches a status predicate of OpportunityQuerySet.with_status and a
+        # sort, so lists read only the rows they show, whatever the table's size.
+        indexes = [
+            # Open and closed (not cancelled or awarded), by deadline: the home
+            # page, the default search and the "closing" sort.
+            models.Index(
+                fields=["submission_deadline", "id"],
+                condition=models.Q(
+                    published_at__isnull=False, cancelled_at__isnull=True, awarded_at__isnull=True
+                ),
+                name="opportunity_current_deadline",
+            ),
+            # Every published one, newest first: the feed and the "newest" sort.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=models.Q(published_at__isnull=False),
+                name="opportunity_published_newest",
+            ),
+            # Awarded ones, newest award first.
+            models.Index(
+                F("awarded_at").desc(),
+                condition=models.Q(
+                    published_at__isnull=False, cancelled_at__isnull=True, awarded_at__isnull=False
+                ),
+                name="opportunity_awarded",
             ),
         ]
 

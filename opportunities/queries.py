@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -28,16 +29,15 @@ ORDERINGS = {
 }
 
 
-def search_vector():
-    """Title, summary and description weighted A, B, C in English.
+def search_document():
+    """The stored search vector: title, summary and description weighted A, B, C in English.
 
-    Migration 0003 indexes exactly this expression (GIN), so a search on
-    PostgreSQL uses the index: change both together.
+    A generated column PostgreSQL keeps current on every write, GIN-indexed
+    (migration 0006), so matching and ranking read it, never the text. The
+    model does not declare it (SQLite has no such column), hence the raw column.
     """
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("description", weight="C", config="english")
+    return RawSQL(  # noqa: S611 -- a fixed column name, no input
+        f'"{Opportunity._meta.db_table}"."search_document"', [], output_field=SearchVectorField()
     )
 
 
@@ -69,9 +69,9 @@ def _full_text_match(queryset, words):
     """PostgreSQL: web-search syntax ("quoted phrases", or, -not), ranked by weight."""
     query = SearchQuery(words, search_type="websearch", config="english")
     return (
-        queryset.alias(search=search_vector())
+        queryset.alias(search=search_document())
         .filter(search=query)
-        .annotate(relevance=SearchRank(search_vector(), query))
+        .annotate(relevance=SearchRank(search_document(), query))
     )
 
 
@@ -103,7 +103,12 @@ def search_opportunities(params, *, now=None):
     """
     now = now or timezone.now()
     opportunities = _with_tags(
-        Opportunity.objects.published().select_related("publisher", "category"), now
+        Opportunity.objects.published()
+        .select_related("publisher", "category")
+        # A result shows its summary; the description (up to 20,000 characters, and
+        # its HTML) would only make every sort carry kilobytes a row.
+        .defer("description", "description_html"),
+        now,
     )
     filterset = OpportunitySearchFilter(_without_nul(params), queryset=opportunities, now=now)
     opportunities = filterset.qs
@@ -122,6 +127,7 @@ def feed_opportunities(*, limit=50):
     return (
         Opportunity.objects.published()
         .select_related("publisher")
+        .defer("description", "description_html")
         .order_by("-published_at", "-pk")[:limit]
     )
 

@@ -1,0 +1,32 @@
+"""The stored search document finds and orders exactly what the text did (issue 14).
+
+``data/search_results_before.json`` holds the top 20 titles each query returned
+on the demo data at a fixed moment, captured from the search as it was before
+migration 0006 (which recomputed the vector from the text on every query).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.http import QueryDict
+
+from opportunities.queries import search_opportunities
+from portal import demo
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+BEFORE = json.loads((Path(__file__).parent / "data/search_results_before.json").read_text())
+
+
+def test_every_query_returns_the_same_top_20_in_the_same_order():
+    with time_machine.travel("2026-12-03 09:00:00+00:00", tick=False):
+        demo.seed()
+        now = {
+            query: list(
+                search_opportunities(QueryDict(query))[1].values_list("title", flat=True)[:20]
+            )
+            for query in BEFORE
+        }
+    assert now == BEFORE
