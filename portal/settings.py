@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: "More than 1,000 opportunities"
     "axes",
     "crispy_forms",
     "crispy_forms_gds",

@@ -1,10 +1,10 @@
 """The public opportunity search; the query string holds the whole search."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from opportunities import queries
+from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
 
@@ -15,7 +15,7 @@ def search(request):
     filterset, opportunities = queries.search_opportunities(request.GET)
     # get_page turns a page that is not a number into the first page and one past
     # the end into the last, so an edited or stale link still shows results.
-    page = Paginator(opportunities, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(opportunities, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     form = filterset.form
     return render(
         request,

@@ -1,12 +1,12 @@
 """Public pages: the directory and each organisation's profile."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from organisations import queries
 from portal.authorization import Permission, has_permission
+from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
 
@@ -17,7 +17,7 @@ def directory(request):
     filterset, organisations = queries.search_directory(request.GET)
     # get_page turns a page that is not a number into the first page and one past
     # the end into the last, so an edited or stale link still shows results.
-    page = Paginator(organisations, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(organisations, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "organisations/directory.html",

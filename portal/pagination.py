@@ -1,0 +1,37 @@
+"""Pages of a list whose count never grows with the table.
+
+Counting every match of a broad search over years of notices costs as much as
+finding them all, and nobody reads page 200: a list counts at most ``limit``
+items and offers at most ``limit / per_page`` pages, saying when there are more
+so people know to narrow it. Every long list in the portal pages through this.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+# Fifty pages of twenty.
+LIMIT = 1000
+
+
+class BoundedPaginator(Paginator):
+    """A ``Paginator`` over at most ``limit`` items; ``more`` says whether there are others.
+
+    One query counts them, itself stopped at ``limit + 1`` rows.
+    """
+
+    def __init__(self, object_list, per_page, *, limit=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = LIMIT if limit is None else limit
+
+    @cached_property
+    def _counted(self):
+        return self.object_list[: self.limit + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._counted, self.limit)
+
+    @cached_property
+    def more(self):
+        """Whether more than ``limit`` items match: only the first ``limit`` are paged."""
+        return self._counted > self.limit
