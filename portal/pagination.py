@@ -25,7 +25,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self):
-        return self.object_list[: self.limit + 1].count()
+        # Unordered and only the keys: counting needs neither the sort nor the
+        # annotations (a search's rank), which would make it rank every match.
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @cached_property
     def count(self):

@@ -1,6 +1,8 @@
 """Lists count at most a thousand matches and page through at most those."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opportunities.models import Opportunity
 from portal.pagination import BoundedPaginator
@@ -38,3 +40,14 @@ def test_the_search_page_says_more_than_the_limit_and_how_to_narrow_it(client, m
     last = client.get("/opportunities/", {"page": "2"})
     assert "Only the first 30 opportunities are listed" in last.text
     assert 'rel="next"' not in last.text
+
+
+def test_the_count_neither_sorts_nor_ranks_the_matches(client):
+    """Counting needs only the keys: sorting or ranking every match is the cost avoided."""
+    OpportunityFactory.create_batch(3, title="Advice service")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/opportunities/", {"q": "advice", "sort": "relevance"})
+    [count] = [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+    assert "ORDER BY" not in count
+    assert "ts_rank" not in count
+    assert "LIMIT 1001" in count
