@@ -19,7 +19,6 @@ in /work/shared/context/ (when present), so common words ("support", "young",
 import argparse
 import html
 import math
-import os
 import re
 import sys
 import time
@@ -28,22 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from random import Random
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "search-benchmark-only-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-# Plain HTTP on loopback, as the tests run (pyproject's pytest environment).
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("SECURE_COOKIES", "false")
-os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
-
-import django  # noqa: E402
-
-django.setup()
-
+import setup_django  # noqa: I001  (sets Django up; first)
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
@@ -60,6 +44,7 @@ from organisations.models import (  # noqa: E402
     Ward,
 )
 
+REPO = setup_django.REPO
 CONTEXT = Path("/work/shared/context")
 BATCH = 2000
 YEARS = 10

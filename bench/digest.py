@@ -13,27 +13,14 @@ slows Python down).
 """
 
 import argparse
-import os
 import random
 import sys
 import time
 import tracemalloc
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-# Run as production does (templates without debug information), with a key of its own.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "digest-benchmark-only-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-
-import django  # noqa: E402
-
-django.setup()
-
+import setup_django  # noqa: F401  (sets Django up)
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402

@@ -7,18 +7,8 @@ a saved search is its owner's own.
 from django.contrib import admin
 
 from opportunities.models import Follow, SavedSearch
+from portal.admin import ReadOnlyAdmin
 from portal.batch import FAILURE_FIELDS, FailingFilter
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SavedSearch)

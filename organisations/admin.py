@@ -18,7 +18,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
-from portal.admin import TolerantAutocompleteMixin
+from portal.admin import ReadOnlyAdmin, TolerantAutocompleteMixin
 from portal.batch import FAILURE_FIELDS, FailingFilter
 
 
@@ -108,7 +108,7 @@ class IdentifierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Documents' expiry dates and reminders, to see which reminders fail to send.
 
     Read-only, and without the file: that is served only to the organisation's members.
@@ -136,12 +136,3 @@ class DocumentAdmin(admin.ModelAdmin):
         "reminded_7_days_at",
         *FAILURE_FIELDS,
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

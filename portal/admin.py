@@ -1,9 +1,23 @@
 """What every app's admin classes share."""
 
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
 from portal.forms import fits
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only the portal's own jobs and actions write: site admins look, never edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TolerantAutocompleteSelect(AutocompleteSelect):

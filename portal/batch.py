@@ -45,10 +45,10 @@ class SendFailures(models.Model):
         abstract = True
 
 
-def describe(error):
-    """``SMTPRecipientsRefused: {…}``: an error as one line of at most ``MAX_FAILURE_LENGTH``."""
+def describe(error, *, limit=MAX_FAILURE_LENGTH):
+    """``SMTPRecipientsRefused: {…}``: an error as one line of at most ``limit`` characters."""
     text = " ".join(f"{type(error).__name__}: {error}".split())
-    return text[:MAX_FAILURE_LENGTH]
+    return text[:limit]
 
 
 def each_in_its_own_transaction(model, ids, handle, *, job):

@@ -84,9 +84,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """
 
     def _check_values(self, value):
-        key = self.to_field_name or "pk"
-        column = self.queryset.model._meta.get_field(key) if key != "pk" else None
-        column = column or self.queryset.model._meta.pk
+        meta = self.queryset.model._meta
+        column = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         for pk in value:
             if not fits(column, pk, using=self.queryset.db):
                 raise ValidationError(

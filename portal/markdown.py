@@ -95,6 +95,15 @@ def render(text):
     return mark_safe(cleaned)  # noqa: S308 -- sanitised by nh3 against the allow-list above
 
 
+def for_storage(text):
+    """``render(text)`` as a plain string, to store beside the Markdown it came from.
+
+    Every ``*_html`` field is written with this when its text is saved, and
+    shown with ``stored`` (or ``|safe`` in a template).
+    """
+    return str(render(text))
+
+
 def stored(html):
     """HTML that ``render`` made and the portal stored, marked safe again for templates.
 

@@ -15,7 +15,7 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
-from portal.markdown import render as render_markdown
+from portal.markdown import for_storage
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -106,7 +106,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     summary = "Support for people in their own homes."
     description = "The service helps people live independently."
     # As the publishing actions store it.
-    description_html = factory.LazyAttribute(lambda o: str(render_markdown(o.description)))
+    description_html = factory.LazyAttribute(lambda o: for_storage(o.description))
     category = factory.SubFactory(ServiceCategoryFactory)
     value_low = Decimal("50000")
     value_high = Decimal("50000")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.batch import describe
 from portal.pdf import write_pdf
 from tracking.models import ProgressReport, TrackingRound
 from tracking.report import progress_report
@@ -100,8 +101,7 @@ def render_requested(round_id, version):
         return store_progress_report(round_id)
     except Exception as error:  # noqa: BLE001 -- recorded for officers; readers are told
         logger.exception("Could not make the progress report of round %s", round_id)
-        message = f"{type(error).__name__}: {error}"
         ProgressReport.objects.filter(
             round_id=round_id, requested_version=version, failed_at__isnull=True
-        ).update(failed_at=timezone.now(), error=message[:ERROR_LENGTH])
+        ).update(failed_at=timezone.now(), error=describe(error, limit=ERROR_LENGTH))
         return None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from opportunities import rules, tasks
 from opportunities.models import Amendment, Lot, Opportunity, Status
 from portal.authorization import membership_role
-from portal.markdown import render
+from portal.markdown import for_storage
 
 MANY_TO_MANY = ("wards", "cpv_codes")
 
@@ -20,7 +20,7 @@ def _with_description_html(fields):
     Rendered once here, when saved, so the opportunity's page shows stored HTML.
     """
     if "description" in fields:
-        fields["description_html"] = str(render(fields["description"]))
+        fields["description_html"] = for_storage(fields["description"])
     return fields
 
 

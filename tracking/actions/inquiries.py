@@ -6,7 +6,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from portal.authorization import Permission, has_permission
-from tracking.actions.text import check_lengths, rendered
+from portal.markdown import for_storage
+from tracking.actions.text import check_lengths
 from tracking.models import RESERVED_SLUGS, Committee, Inquiry, Recommendation, TrackingRound
 
 
@@ -71,7 +72,7 @@ def create_inquiry(
         approved_on=approved_on,
         officer=officer,
         summary=summary,
-        summary_html=rendered(summary),
+        summary_html=for_storage(summary),
         report_url=report_url,
         created_by=by,
     )
@@ -87,7 +88,7 @@ def update_inquiry(*, inquiry, by, committee_name, **fields):
     _check_slug(fields.get("slug", inquiry.slug), inquiry=inquiry)
     if "summary" in fields:
         check_lengths(Inquiry, {"summary": ("summary", fields["summary"])})
-        fields["summary_html"] = rendered(fields["summary"])
+        fields["summary_html"] = for_storage(fields["summary"])
     for name, value in fields.items():
         setattr(inquiry, name, value)
     inquiry.committee = committee_named(committee_name)
@@ -133,7 +134,7 @@ def save_recommendation(
         recommendation = Recommendation(inquiry=inquiry)
     recommendation.reference = reference
     recommendation.text = text
-    recommendation.text_html = rendered(text)
+    recommendation.text_html = for_storage(text)
     recommendation.responsibility = responsibility
     recommendation.save()
     recommendation.responsible_people.set(responsible_people)

@@ -28,6 +28,18 @@ from tracking.models import ProgressReport, TrackingRound
 GRACE = datetime.timedelta(seconds=30)
 
 
+def _asked_afresh(version, now):
+    """The fields of a request for ``version`` made ``now``: first attempt, nothing started."""
+    return {
+        "requested_version": version,
+        "requested_at": now,
+        "attempts": 1,
+        "started_at": None,
+        "failed_at": None,
+        "error": "",
+    }
+
+
 def _queue(round_id, version):
     from tracking import tasks
 
@@ -68,14 +80,7 @@ def request_progress_report(tracking_round, *, now=None):
     rows = ProgressReport.objects.filter(pk=report.pk)
     claimed = rows.filter(
         Q(requested_version__isnull=True) | Q(requested_version__lt=version)
-    ).update(
-        requested_version=version,
-        requested_at=now,
-        attempts=1,
-        started_at=None,
-        failed_at=None,
-        error="",
-    )
+    ).update(**_asked_afresh(version, now))
     if claimed or _ask_again_if_stuck(rows, version, now):
         _queue(tracking_round.pk, version)
     return rows.get()
@@ -92,14 +97,7 @@ def retry_progress_report(*, tracking_round, by):
     version = TrackingRound.objects.values_list("version", flat=True).get(pk=tracking_round.pk)
     retried = ProgressReport.objects.filter(
         round_id=tracking_round.pk, failed_at__isnull=False
-    ).update(
-        requested_version=version,
-        requested_at=timezone.now(),
-        attempts=1,
-        started_at=None,
-        failed_at=None,
-        error="",
-    )
+    ).update(**_asked_afresh(version, timezone.now()))
     if retried:
         _queue(tracking_round.pk, version)
     return bool(retried)

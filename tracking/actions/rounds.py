@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from portal.authorization import Permission, has_permission
 from portal.formats import LONDON, date_in_words
+from portal.markdown import for_storage
 from tracking import rules
 from tracking.actions.inquiries import committee_named, require_scrutiny_officer
-from tracking.actions.text import check_lengths, rendered
+from tracking.actions.text import check_lengths
 from tracking.models import Assessment, EvidenceUpdate, TrackingRound
 
 # The committee tracks again six months after a meeting unless it says otherwise.
@@ -189,7 +190,7 @@ def submit_assessment(*, assessment, by, category, evidence, achieved_on=None, a
     assessment.submitted_by = by
     assessment.save()
     EvidenceUpdate.objects.create(
-        assessment=assessment, text=evidence, text_html=rendered(evidence), added_by=by
+        assessment=assessment, text=evidence, text_html=for_storage(evidence), added_by=by
     )
     _touch(assessment.round)
     return assessment

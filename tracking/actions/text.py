@@ -1,17 +1,15 @@
-"""What the actions do with text people write: check its size and render its Markdown once.
+"""What the actions check of text people write: its size.
 
 A ``max_length`` on a ``TextField`` is not enforced by the database, and actions
 are called by more than forms (commands, the demo, tests), so each action checks
-the sizes itself. Markdown is rendered to sanitised HTML here, when it is saved,
-so pages, reports and PDFs show stored HTML instead of rendering it per request.
+the sizes itself. (Markdown is rendered once, when saved, with
+``portal.markdown.for_storage``.)
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-
-from portal.markdown import render
 
 
 def too_long_message(model, field_name):
@@ -37,8 +35,3 @@ def check_lengths(model, values):
     }
     if errors:
         raise ValidationError(errors)
-
-
-def rendered(text):
-    """``text``'s Markdown as sanitised HTML, ready to store beside it."""
-    return str(render(text))
