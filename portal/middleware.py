@@ -19,6 +19,7 @@ import re
 
 from django.conf import settings
 from django.db import OperationalError
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -54,9 +55,8 @@ class RequestGuardMiddleware:
 
     def __call__(self, request):
         if CONTROL_CHARACTERS.search(request.path):
-            from portal.views import page_not_found
-
-            return page_not_found(request)
+            # Answered by the project's handler404, like any unknown page.
+            raise Http404("No page's address has a control character.")
         length = _content_length(request)
         if length is None:
             return render(request, "errors/400.html", status=400)
