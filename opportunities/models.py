@@ -175,13 +175,20 @@ class Opportunity(models.Model):
                 condition=models.Q(published_at__isnull=False),
                 name="opportunity_published_newest",
             ),
-            # Awarded ones, newest award first.
+            # Every published one by deadline, and by value: the "closing" sort of
+            # closed, awarded and cancelled ones (and its deep pages), and the
+            # "value" sort of any status.
             models.Index(
-                F("awarded_at").desc(),
-                condition=models.Q(
-                    published_at__isnull=False, cancelled_at__isnull=True, awarded_at__isnull=False
-                ),
-                name="opportunity_awarded",
+                fields=["submission_deadline", "id"],
+                condition=models.Q(published_at__isnull=False),
+                name="opportunity_published_deadline",
+            ),
+            models.Index(
+                F("value_high").desc(),
+                F("submission_deadline"),
+                F("id"),
+                condition=models.Q(published_at__isnull=False),
+                name="opportunity_published_value",
             ),
         ]
 

@@ -5,13 +5,14 @@ from datetime import timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, Expression
 from django.http import QueryDict
 from django.utils import timezone
 
 from opportunities.filters import OpportunitySearchFilter, Sort
 from opportunities.models import Opportunity
 from organisations.models import Organisation
+from portal import pagination
 
 # An open opportunity closing within this is tagged "Closing soon"; one
 # published within it is tagged "New".
@@ -29,16 +30,26 @@ ORDERINGS = {
 }
 
 
-def search_document():
+def _stored_SearchDocument():
+    field = SearchVectorField()
+    field.set_attributes_from_name("search_document")
+    return field
+
+
+class SearchDocument(Expression):
     """The stored search vector: title, summary and description weighted A, B, C in English.
 
-    A generated column PostgreSQL keeps current on every write, GIN-indexed
-    (migration 0006), so matching and ranking read it, never the text. The
-    model does not declare it (SQLite has no such column), hence the raw column.
+    A generated column PostgreSQL keeps current on every write, GIN-indexed and
+    kept in the row (migrations 0006 and 0007), so matching and ranking read it,
+    never the text. The model does not declare it (SQLite has no such column),
+    so this names it as a column of the query's opportunities table: a plain
+    column reference that Django relabels when the query becomes a subquery.
     """
-    return RawSQL(  # noqa: S611 -- a fixed column name, no input
-        f'"{Opportunity._meta.db_table}"."search_document"', [], output_field=SearchVectorField()
-    )
+
+    output_field = _field = _stored_SearchDocument()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return Col(query.get_initial_alias(), self._field)
 
 
 def _without_nul(params):
@@ -69,9 +80,9 @@ def _full_text_match(queryset, words):
     """PostgreSQL: web-search syntax ("quoted phrases", or, -not), ranked by weight."""
     query = SearchQuery(words, search_type="websearch", config="english")
     return (
-        queryset.alias(search=search_document())
+        queryset.alias(search=SearchDocument())
         .filter(search=query)
-        .annotate(relevance=SearchRank(search_document(), query))
+        .annotate(relevance=SearchRank(SearchDocument(), query))
     )
 
 
@@ -94,12 +105,18 @@ def search_opportunities(params, *, now=None):
     """Apply the search in ``params`` (a QueryDict or dict) to published opportunities.
 
     Returns ``(filterset, queryset)``. The filterset's bound form carries the
-    errors of values that were not valid (and so were left out). Only open
-    opportunities are found unless another status is asked for; drafts never
-    are. The queryset is sorted as asked (most relevant first by default when
-    there are words to search for, closing soonest otherwise), carries the
-    ``closing_soon`` and ``is_new`` tags, and loads what a result shows in one
-    query however many results there are.
+    errors of values that were not valid (and so were left out), and ``sort``,
+    the sort applied. Only open opportunities are found unless another status
+    is asked for; drafts never are. The queryset is sorted as asked (most
+    relevant first by default when there are words to search for, closing
+    soonest otherwise), carries the ``closing_soon`` and ``is_new`` tags, and
+    loads what a result shows in one query however many results there are.
+
+    Ranking reads each match's search document, and a common word matches tens
+    of thousands of notices over the years, so relevance ranks the newest
+    matches a list can show (1,001: the 1,000 a list pages through, and one to
+    say there are more). A search with fewer matches ranks every one of them.
+    Every other sort has an index and orders all the matches.
     """
     now = now or timezone.now()
     opportunities = _with_tags(
@@ -117,8 +134,12 @@ def search_opportunities(params, *, now=None):
     if words:
         match = _full_text_match if connection.vendor == "postgresql" else _every_word_match
         opportunities = match(opportunities, words)
+        if sort == Sort.RELEVANCE:
+            newest = opportunities.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")
+            opportunities = opportunities.filter(pk__in=newest[: pagination.LIMIT + 1])
     elif sort == Sort.RELEVANCE:
         sort = Sort.CLOSING  # nothing to be relevant to
+    filterset.sort = sort
     return filterset, opportunities.order_by(*ORDERINGS[sort])
 
 

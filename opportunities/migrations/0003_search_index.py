@@ -8,6 +8,8 @@ no such index; the search there uses LIKE.
 
 from django.db import migrations
 
+from portal.migration_operations import on_postgresql_only
+
 INDEX_NAME = "opportunity_search_gin"
 
 CREATE_INDEX = f"""
@@ -21,19 +23,11 @@ CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON opportunities_opportunity USING gin (
 DROP_INDEX = f"DROP INDEX IF EXISTS {INDEX_NAME}"
 
 
-def run_on_postgresql(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("opportunities", "0002_load_cpv_codes"),
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(CREATE_INDEX), run_on_postgresql(DROP_INDEX)),
+        on_postgresql_only(CREATE_INDEX, DROP_INDEX),
     ]

@@ -16,6 +16,8 @@ SQLite has neither: its search uses LIKE (ADR 3).
 
 from django.db import migrations, models
 
+from portal.migration_operations import on_postgresql_only
+
 ADD_SEARCH_DOCUMENT = """
 DROP INDEX IF EXISTS opportunity_search_gin;
 ALTER TABLE opportunities_opportunity ADD COLUMN search_document tsvector
@@ -37,14 +39,6 @@ CREATE INDEX IF NOT EXISTS opportunity_search_gin ON opportunities_opportunity U
     || setweight(to_tsvector('english'::regconfig, COALESCE(description, '')), 'C')
 ));
 """
-
-
-def run_on_postgresql(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -86,7 +80,5 @@ class Migration(migrations.Migration):
                 name="opportunity_awarded",
             ),
         ),
-        migrations.RunPython(
-            run_on_postgresql(ADD_SEARCH_DOCUMENT), run_on_postgresql(DROP_SEARCH_DOCUMENT)
-        ),
+        on_postgresql_only(ADD_SEARCH_DOCUMENT, DROP_SEARCH_DOCUMENT),
     ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from opportunities import queries
+from opportunities.filters import Sort
 from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
@@ -27,6 +28,8 @@ def search(request):
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=1, on_ends=1
             ),
+            # Relevance ranks the most recent matches when there are more than a list shows.
+            "ranked_newest": page.paginator.more and filterset.sort == Sort.RELEVANCE,
             "filtered": any(
                 value.strip() for key, value in request.GET.items() if key not in {"page", "sort"}
             ),

@@ -157,6 +157,45 @@ def test_postgres_ranks_title_then_summary_then_description(visitor):
     ]
 
 
+def _lunch_clubs_published_over_ten_years():
+    """The best match published ten years ago; five weaker ones published since."""
+    closing_in(50, title="Lunch club", summary="A lunch club.", published_at=in_days(-3650))
+    for n in range(5):
+        closing_in(
+            10 + n, title=f"Service {n}", description="Has a lunch club.", published_at=in_days(-n)
+        )
+
+
+def test_relevance_ranks_every_match_of_a_search_a_list_can_hold(visitor):
+    _lunch_clubs_published_over_ten_years()
+    titles = titles_in(visitor.get(SEARCH, {"q": "lunch"}))
+    assert titles[0] == "Lunch club"
+    assert len(titles) == 6
+
+
+def test_relevance_ranks_the_newest_matches_when_there_are_more_than_a_list_holds(
+    visitor, monkeypatch
+):
+    # Ranking reads every ranked match's search document: a common word over
+    # years of notices would rank tens of thousands. Past the list's limit (3
+    # here, 1,000 in service) the newest matches are ranked: 3, and one more to
+    # know there are others.
+    monkeypatch.setattr("portal.pagination.LIMIT", 3)
+    _lunch_clubs_published_over_ten_years()
+    response = visitor.get(SEARCH, {"q": "lunch"})
+    assert "Lunch club" not in titles_in(response)
+    assert len(titles_in(response)) == 3
+    assert "More than 3 opportunities" in response.text
+    assert "Only the 3 most recently published opportunities that match are listed" in (
+        response.text
+    )
+    # The other sorts have indexes and order every match.
+    by_closing = titles_in(visitor.get(SEARCH, {"q": "lunch", "sort": "closing"}))
+    assert by_closing == ["Service 0", "Service 1", "Service 2"]
+    by_value_then_closing = visitor.get(SEARCH, {"q": "lunch", "sort": "value"})
+    assert "Only the first 3 opportunities are listed" in by_value_then_closing.text
+
+
 # --- Filters ---------------------------------------------------------------------
 
 
