@@ -85,6 +85,9 @@ class OrganisationDirectoryFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        # On PostgreSQL, migration 0004's trigram indexes are on exactly the
+        # expressions `icontains` emits, UPPER("column"::text): change the
+        # lookup and the search reads every row again.
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
     def filter_categories(self, queryset, name, categories):

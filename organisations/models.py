@@ -235,6 +235,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # PostgreSQL also has trigram indexes for the directory's search (migration
+        # 0004); they are not declared here because SQLite has none.
         indexes = [models.Index(Lower("name"), name="organisation_name_lower")]
 
     def __str__(self):
