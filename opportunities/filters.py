@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opportunities import listings
 from opportunities.models import Opportunity, Status
 from organisations.filters import TickedFilter
 from organisations.models import Organisation, ServiceCategory, Ward
@@ -88,10 +89,19 @@ class OpportunitySearchForm(forms.Form):
         return self.cleaned_data["q"][:MAX_QUERY_LENGTH].strip()
 
 
-def publishers():
-    """Organisations that have published at least one opportunity, by name."""
+def _ids_of_publishers():
     published = Opportunity.objects.published().filter(publisher=OuterRef("pk"))
-    return Organisation.objects.filter(Exists(published)).order_by("name")
+    return list(Organisation.objects.filter(Exists(published)).values_list("pk", flat=True))
+
+
+def publishers(request=None):
+    """Organisations that have published at least one opportunity, by name.
+
+    Finding them looks at every organisation in the registry, so which they are
+    is kept with the other public lists (``opportunities.listings``).
+    """
+    ids = listings.kept("publishers", _ids_of_publishers)
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
 class OpportunitySearchFilter(django_filters.FilterSet):
@@ -127,7 +137,7 @@ class OpportunitySearchFilter(django_filters.FilterSet):
     )
     publisher = django_filters.ModelChoiceFilter(
         label=_("Published by"),
-        queryset=publishers(),
+        queryset=publishers,
         to_field_name="slug",
         empty_label=_("Any publisher"),
         error_messages={"invalid_choice": _("Select a publisher from the list")},

@@ -30,9 +30,10 @@ ORDERINGS = {
 }
 
 
-def _stored_SearchDocument():
+def _stored_search_document():
     field = SearchVectorField()
     field.set_attributes_from_name("search_document")
+    field.model = Opportunity
     return field
 
 
@@ -46,7 +47,7 @@ class SearchDocument(Expression):
     column reference that Django relabels when the query becomes a subquery.
     """
 
-    output_field = _field = _stored_SearchDocument()
+    output_field = _field = _stored_search_document()
 
     def resolve_expression(self, query=None, *args, **kwargs):
         return Col(query.get_initial_alias(), self._field)
@@ -112,11 +113,6 @@ def search_opportunities(params, *, now=None):
     soonest otherwise), carries the ``closing_soon`` and ``is_new`` tags, and
     loads what a result shows in one query however many results there are.
 
-    Ranking reads each match's search document, and a common word matches tens
-    of thousands of notices over the years, so relevance ranks the newest
-    matches a list can show (1,001: the 1,000 a list pages through, and one to
-    say there are more). A search with fewer matches ranks every one of them.
-    Every other sort has an index and orders all the matches.
     """
     now = now or timezone.now()
     opportunities = _with_tags(
@@ -134,13 +130,23 @@ def search_opportunities(params, *, now=None):
     if words:
         match = _full_text_match if connection.vendor == "postgresql" else _every_word_match
         opportunities = match(opportunities, words)
-        if sort == Sort.RELEVANCE:
-            newest = opportunities.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")
-            opportunities = opportunities.filter(pk__in=newest[: pagination.LIMIT + 1])
     elif sort == Sort.RELEVANCE:
         sort = Sort.CLOSING  # nothing to be relevant to
     filterset.sort = sort
     return filterset, opportunities.order_by(*ORDERINGS[sort])
+
+
+def ranked_among_newest(opportunities):
+    """The most recently published of a search's matches, as many as a list shows, ranked.
+
+    Ranking reads each match's search document, and a common word matches tens
+    of thousands of notices over the years: a list with more matches than it
+    can show ranks the newest of them (``BoundedPaginator(over_limit=...)``).
+    A search with fewer matches ranks every one. The other sorts have indexes
+    and need no such bound.
+    """
+    newest = opportunities.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")[: pagination.LIMIT]
+    return opportunities.filter(pk__in=newest)
 
 
 def feed_opportunities(*, limit=50):

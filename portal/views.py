@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from opportunities import listings
 from opportunities.queries import home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
 from organisations.views.manage import acting_organisation
@@ -28,7 +29,7 @@ def home(request):
             "memberships": memberships,
             "acting_for": acting_organisation(request, memberships),
             "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
-            **home_page_summary(),
+            **listings.kept("home", home_page_summary),
         },
     )
 

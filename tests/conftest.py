@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from opportunities import listings
 from organisations.models import MembershipRole
 from portal.celery import app as celery_app
 from tests.factories import PASSWORD, CouncillorFactory, MembershipFactory, UserFactory
@@ -64,6 +65,13 @@ def _fast_password_hashing(settings):
 def _no_rate_limits(settings):
     # Counts outlive a test in Redis; a test of the limits turns them on.
     settings.RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _public_lists_made_afresh():
+    # The home page, the feed and the publishers are kept for a minute; each
+    # test starts a new generation, so none sees rows another test rolled back.
+    listings.drop_all()
 
 
 @pytest.fixture

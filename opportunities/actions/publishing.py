@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opportunities import rules, tasks
+from opportunities import listings, rules, tasks
 from opportunities.models import Amendment, Lot, Opportunity, Status
 from portal.authorization import membership_role
 from portal.markdown import for_storage
@@ -168,6 +168,7 @@ def publish(*, opportunity, by, now=None):
     )
     opportunity.published_at, opportunity.published_by = now, by
     opportunity.save(update_fields=["published_at", "published_by"])
+    listings.changed()
     return opportunity
 
 
@@ -197,6 +198,7 @@ def amend(*, opportunity, by, what_changed, lots=None, **fields):
         opportunity=opportunity, made_by=by, summary=what_changed.strip()
     )
     tasks.notify_followers_of_amendment.delay_on_commit(amendment.pk)
+    listings.changed()
     return amendment
 
 
@@ -211,6 +213,7 @@ def cancel(*, opportunity, by, reason):
     opportunity.cancelled_at, opportunity.cancelled_by = timezone.now(), by
     opportunity.cancellation_reason = reason.strip()
     opportunity.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    listings.changed()
     return opportunity
 
 
@@ -222,4 +225,5 @@ def record_award(*, opportunity, at=None):
         raise ValueError("Only a closed opportunity can be awarded.")
     opportunity.awarded_at = at
     opportunity.save(update_fields=["awarded_at"])
+    listings.changed()
     return opportunity

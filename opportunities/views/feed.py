@@ -8,7 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from opportunities import queries
+from opportunities import listings, queries
 
 # XML 1.0 cannot carry these control characters; Django refuses to write them.
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -24,6 +24,13 @@ class OpportunityFeed(Feed):
     feed_type = Atom1Feed
     subtitle = _("Contracts and grants published on the commissioning portal, newest first.")
     link = reverse_lazy("opportunities:search")
+
+    def __call__(self, request, *args, **kwargs):
+        # The same for everyone at one address (its links are absolute).
+        return listings.kept(
+            f"feed:{request.build_absolute_uri('/')}",
+            lambda: super(OpportunityFeed, self).__call__(request, *args, **kwargs),
+        )
 
     def title(self):
         return f"{_('Opportunities')} – {settings.SERVICE_NAME} – {settings.COUNCIL_NAME}"

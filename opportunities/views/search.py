@@ -16,7 +16,12 @@ def search(request):
     filterset, opportunities = queries.search_opportunities(request.GET)
     # get_page turns a page that is not a number into the first page and one past
     # the end into the last, so an edited or stale link still shows results.
-    page = BoundedPaginator(opportunities, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    ranked = filterset.sort == Sort.RELEVANCE
+    page = BoundedPaginator(
+        opportunities,
+        RESULTS_PER_PAGE,
+        over_limit=queries.ranked_among_newest if ranked else None,
+    ).get_page(request.GET.get("page"))
     form = filterset.form
     return render(
         request,
@@ -28,8 +33,7 @@ def search(request):
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=1, on_ends=1
             ),
-            # Relevance ranks the most recent matches when there are more than a list shows.
-            "ranked_newest": page.paginator.more and filterset.sort == Sort.RELEVANCE,
+            "ranked_newest": page.paginator.more and ranked,
             "filtered": any(
                 value.strip() for key, value in request.GET.items() if key not in {"page", "sort"}
             ),
