@@ -1,9 +1,9 @@
 """Indexes for every sort of every status, and the search document kept in the row.
 
-``opportunity_published_deadline`` and ``opportunity_published_value`` let the
-"closing" and "value" sorts (and their deeper pages) of closed, awarded and
-cancelled opportunities read only the rows they show; ``opportunity_awarded``
-(by award date) matched no list and goes.
+``opportunity_published_deadline``, ``opportunity_cancelled_deadline`` and
+``opportunity_published_value`` let the "closing" and "value" sorts (and their
+deeper pages) of awarded and cancelled opportunities read only the rows they
+show; ``opportunity_awarded`` (by award date) matched no list and goes.
 
 The search document is about 2 KB. PostgreSQL's default for a column that size
 is to compress it into the TOAST table, so every row a search checks or ranks
@@ -50,6 +50,16 @@ class Migration(migrations.Migration):
                 condition=models.Q(("published_at__isnull", False)),
                 fields=["submission_deadline", "id"],
                 name="opportunity_published_deadline",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="opportunity",
+            index=models.Index(
+                condition=models.Q(
+                    ("cancelled_at__isnull", False), ("published_at__isnull", False)
+                ),
+                fields=["submission_deadline", "id"],
+                name="opportunity_cancelled_deadline",
             ),
         ),
         migrations.AddIndex(
