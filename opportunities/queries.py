@@ -12,7 +12,6 @@ from django.utils import timezone
 from opportunities.filters import OpportunitySearchFilter, Sort
 from opportunities.models import Opportunity
 from organisations.models import Organisation
-from portal import pagination
 
 # An open opportunity closing within this is tagged "Closing soon"; one
 # published within it is tagged "New".
@@ -112,7 +111,6 @@ def search_opportunities(params, *, now=None):
     relevant first by default when there are words to search for, closing
     soonest otherwise), carries the ``closing_soon`` and ``is_new`` tags, and
     loads what a result shows in one query however many results there are.
-
     """
     now = now or timezone.now()
     opportunities = _with_tags(
@@ -136,8 +134,8 @@ def search_opportunities(params, *, now=None):
     return filterset, opportunities.order_by(*ORDERINGS[sort])
 
 
-def ranked_among_newest(opportunities):
-    """The most recently published of a search's matches, as many as a list shows, ranked.
+def ranked_among_newest(opportunities, limit):
+    """The ``limit`` most recently published of a search's matches, ranked.
 
     Ranking reads each match's search document, and a common word matches tens
     of thousands of notices over the years: a list with more matches than it
@@ -145,7 +143,7 @@ def ranked_among_newest(opportunities):
     A search with fewer matches ranks every one. The other sorts have indexes
     and need no such bound.
     """
-    newest = opportunities.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")[: pagination.LIMIT]
+    newest = opportunities.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")[:limit]
     return opportunities.filter(pk__in=newest)
 
 

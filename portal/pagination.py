@@ -17,8 +17,9 @@ class BoundedPaginator(Paginator):
     """A ``Paginator`` over at most ``limit`` items; ``more`` says whether there are others.
 
     One query counts them, itself stopped at ``limit + 1`` rows. When there are
-    more, ``over_limit(object_list)``, if given, is what is paged instead: a
-    narrower list that is cheaper to sort (``opportunities.queries.ranked_among_newest``).
+    more, ``over_limit(object_list, limit)``, if given, is what is paged instead:
+    a narrower list that is cheaper to sort
+    (``opportunities.queries.ranked_among_newest``).
     """
 
     def __init__(self, object_list, per_page, *, limit=None, over_limit=None, **kwargs):
@@ -33,7 +34,7 @@ class BoundedPaginator(Paginator):
         counted = self.object_list.order_by().values("pk")[: self.limit + 1].count()
         # Counting comes before any page is sliced (Paginator.validate_number).
         if counted > self.limit and self.over_limit is not None:
-            self.object_list = self.over_limit(self.object_list)
+            self.object_list = self.over_limit(self.object_list, self.limit)
         return counted
 
     @cached_property

@@ -36,7 +36,8 @@ def test_over_limit_narrows_what_is_paged_only_when_there_are_more():
     everything = Opportunity.objects.order_by("pk")
     newest_two = list(everything.reverse()[:2])
 
-    def narrow(queryset):
+    def narrow(queryset, limit):
+        assert limit == 4
         return queryset.filter(pk__in=[o.pk for o in newest_two])
 
     paginator = BoundedPaginator(everything, 2, limit=4, over_limit=narrow)
