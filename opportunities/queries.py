@@ -9,6 +9,7 @@ from django.db.models.expressions import Col, Expression
 from django.http import QueryDict
 from django.utils import timezone
 
+from opportunities import listings
 from opportunities.filters import OpportunitySearchFilter, Sort
 from opportunities.models import Opportunity
 from organisations.models import Organisation
@@ -171,3 +172,8 @@ def home_page_summary(*, now=None, listed=5):
         "closing_soon": list(live.order_by("submission_deadline", "pk")[:listed]),
         "newest": list(live.order_by("-published_at", "-pk")[:listed]),
     }
+
+
+def kept_home_page_summary():
+    """``home_page_summary()`` as everyone is shown it, kept for a minute (``listings``)."""
+    return listings.kept("home", home_page_summary)

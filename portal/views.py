@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from opportunities import listings
-from opportunities.queries import home_page_summary
+from opportunities.queries import kept_home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
 from organisations.views.manage import acting_organisation
 from portal.authorization import Role, held_roles
@@ -29,7 +28,7 @@ def home(request):
             "memberships": memberships,
             "acting_for": acting_organisation(request, memberships),
             "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
-            **listings.kept("home", home_page_summary),
+            **kept_home_page_summary(),
         },
     )
 
