@@ -10,6 +10,7 @@ The form also carries the words searched for (``q``) and the sort order, which
 depends on the database.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,10 +55,11 @@ CLOSING_WITHIN_DAYS = [
 ]
 
 # Drafts never appear in search; open is shown when no status is asked for.
+ANY_STATUS = "any"
 SEARCHABLE_STATUSES = [
     (status.value, status.label)
     for status in (Status.OPEN, Status.CLOSED, Status.AWARDED, Status.CANCELLED)
-]
+] + [(ANY_STATUS, _("Any status"))]
 
 
 class Sort:
@@ -201,4 +204,56 @@ class OpportunitySearchFilter(django_filters.FilterSet):
         )
 
     def filter_status(self, queryset, name, status):
+        if status == ANY_STATUS:
+            return queryset  # published already: every status but draft
         return queryset.with_status(status, self.now)
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One part of a search, in words, and the search without it."""
+
+    label: str
+    value: str
+    without: str  # the query string with this part taken out
+
+
+def applied_filters(filterset):
+    """What a bound search asks for, in plain English: the words, then each chosen filter.
+
+    One ``AppliedFilter`` per value that was valid, in the form's order (a value
+    that was not valid is left out, as the search leaves it out). Open, the
+    status shown when none is chosen, is not listed; the sort is not part of
+    what is searched for. ``without`` drops the page number too, so a link to
+    it starts at the first page.
+    """
+    form, data = filterset.form, filterset.form.data
+    form.is_valid()  # cleaned_data then holds the values that were valid
+
+    def without(name, value=None):
+        rest = QueryDict(mutable=True)
+        for key, values in data.lists():
+            if key == "page" or (key == name and value is None):
+                continue
+            kept = [v for v in values if not (key == name and v == value)]
+            if kept:
+                rest.setlist(key, kept)
+        return rest.urlencode()
+
+    applied = []
+    if words := form.cleaned_data.get("q"):
+        applied.append(AppliedFilter(str(form["q"].label), f"“{words}”", without("q")))
+    for name, value in form.cleaned_data.items():
+        if name not in filterset.filters or value in (None, "", [], False, Status.OPEN):
+            continue
+        field = form.fields[name]
+        if name == "small":
+            applied.append(AppliedFilter(str(field.label), str(_("Yes")), without(name)))
+            continue
+        for item in value if isinstance(value, list | tuple | models.QuerySet) else [value]:
+            if isinstance(item, models.Model):  # a category, ward or publisher: by slug
+                raw, words = item.slug, str(item)
+            else:
+                raw, words = item, str(dict(field.choices).get(item, item))
+            applied.append(AppliedFilter(str(field.label), words, without(name, raw)))
+    return applied

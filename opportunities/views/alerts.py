@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from opportunities import actions
 from opportunities.actions.alerts import clean_query_string
+from opportunities.filters import applied_filters
 from opportunities.forms_engagement import SavedSearchForm
 from opportunities.models import SavedSearch
+from opportunities.queries import search_opportunities
 from portal.forms import add_errors
 
 
@@ -31,8 +34,19 @@ def alerts(request):
     return render(
         request,
         "opportunities/alert_list.html",
-        {"saved_searches": [(s, search_url(s.query_string)) for s in saved_searches]},
+        {
+            "saved_searches": [
+                (s, search_url(s.query_string), searched_for(s.query_string))
+                for s in saved_searches
+            ]
+        },
     )
+
+
+def searched_for(query_string):
+    """A saved search's words and filters in plain English (``filters.applied_filters``)."""
+    filterset, _opportunities = search_opportunities(QueryDict(query_string))
+    return applied_filters(filterset)
 
 
 @login_required

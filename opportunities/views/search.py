@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from opportunities import queries
-from opportunities.filters import Sort
+from opportunities.filters import Sort, applied_filters
 from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
@@ -34,6 +34,7 @@ def search(request):
                 page.number, on_each_side=1, on_ends=1
             ),
             "ranked_newest": page.paginator.more and ranked,
+            "applied": applied_filters(filterset),
             "filtered": any(
                 value.strip() for key, value in request.GET.items() if key not in {"page", "sort"}
             ),

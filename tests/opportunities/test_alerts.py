@@ -10,7 +10,12 @@ from opportunities import actions, tasks
 from opportunities.models import Frequency, SavedSearch
 from opportunities.tokens import unsubscribe_token
 from organisations.tokens import invitation_token
-from tests.factories import OpportunityFactory, UserFactory
+from tests.factories import (
+    OpportunityFactory,
+    ServiceCategoryFactory,
+    UserFactory,
+    WardFactory,
+)
 from tests.mail import mail_server
 
 pytestmark = pytest.mark.django_db
@@ -332,6 +337,28 @@ def test_the_alerts_page_lists_only_your_own_searches(member):
     assert "Mine" in text
     assert "Theirs" not in text
     assert "/opportunities/?q=a" in text
+
+
+def test_the_alerts_page_says_what_each_search_is_for_in_plain_english(member):
+    WardFactory(name="Ladywood", slug="ladywood")
+    ServiceCategoryFactory(name="Advice", slug="advice")
+    actions.save_search(
+        user=member.user,
+        name="Advice near us",
+        query_string="q=debt+advice&category=advice&ward=ladywood&value=10k-30k&small=on",
+        frequency="weekly",
+    )
+    actions.save_search(user=member.user, name="Everything", query_string="", frequency="daily")
+    text = member.get("/opportunities/alerts/").text
+    for part in [
+        "Search by keyword: <strong>“debt advice”</strong>",
+        "Category: <strong>Advice</strong>",
+        "Ward: <strong>Ladywood</strong>",
+        "Value: <strong>£10,000 to £30,000</strong>",
+        "Suitable for small organisations: <strong>Yes</strong>",
+        "Every open opportunity",
+    ]:
+        assert part in text
 
 
 def test_deleting_your_own_search(member):

@@ -195,6 +195,65 @@ def test_relevance_ranks_the_newest_matches_when_there_are_more_than_a_list_hold
     assert "Only the first 3 opportunities are listed" in by_value_then_closing.text
 
 
+def test_the_search_says_what_it_is_for_and_each_part_can_be_removed(visitor):
+    WardFactory(name="Ladywood", slug="ladywood")
+    ServiceCategoryFactory(name="Advice", slug="advice")
+    ServiceCategoryFactory(name="Food", slug="food")
+    text = visitor.get(
+        SEARCH,
+        {
+            "q": "lunch",
+            "category": ["advice", "food"],
+            "ward": "ladywood",
+            "status": "closed",
+            "closing": "not-a-choice",
+            "sort": "newest",
+            "page": "2",
+        },
+    ).text
+    summary = text.split('id="applied-filters"')[1].split("</ul>")[0]
+    parts = re.findall(r"<li>([^:]+): <strong>([^<]+)</strong> <a[^>]+href=\"([^\"]+)\"", summary)
+    assert [(label, value) for label, value, _ in parts] == [
+        ("Search by keyword", "“lunch”"),
+        ("Category", "Advice"),
+        ("Category", "Food"),
+        ("Ward", "Ladywood"),
+        ("Status", "Closed"),
+    ]
+    removes = {value: href.replace("&amp;", "&") for _, value, href in parts}
+    # Each link keeps every other part (and the sort), and starts at page 1.
+    assert removes["Advice"] == (
+        "/opportunities/?q=lunch&category=food&ward=ladywood&status=closed"
+        "&closing=not-a-choice&sort=newest"
+    )
+    assert removes["“lunch”"].startswith("/opportunities/?category=advice&category=food")
+    assert "Clear all filters" in text
+
+
+def test_an_unfiltered_search_lists_nothing_it_searches_for(visitor):
+    assert 'id="applied-filters"' not in visitor.get(SEARCH).text
+    assert 'id="applied-filters"' not in visitor.get(SEARCH, {"status": "open"}).text
+
+
+def test_any_status_lists_every_published_opportunity_and_never_a_draft(visitor):
+    closing_in(10, title="Open one")
+    closed(title="Closed one")
+    closed(title="Awarded one", awarded_at=in_days(-1))
+    closed(title="Cancelled one", cancelled_at=in_days(-2))
+    closing_in(10, title="A draft", published_at=None)
+    titles = titles_in(visitor.get(SEARCH, {"status": "any", "sort": "newest"}))
+    assert sorted(titles) == ["Awarded one", "Cancelled one", "Closed one", "Open one"]
+    assert '<option value="any">Any status</option>' in visitor.get(SEARCH).text
+
+
+def test_filters_can_be_applied_before_the_long_lists_of_checkboxes(visitor):
+    ServiceCategoryFactory(name="Advice", slug="advice")
+    form = visitor.get(SEARCH).text.split('id="search-form"')[1].split("</form>")[0]
+    first_apply = form.index(">Apply filters</button>")
+    assert first_apply < form.index('name="category"')
+    assert form.count(">Apply filters</button>") == 2
+
+
 # --- Filters ---------------------------------------------------------------------
 
 
