@@ -1,5 +1,11 @@
-"""Dates and times written the way GOV.UK writes them."""
+"""Dates and times written the way GOV.UK writes them.
 
+The one place a time of day is put into words: templates use the filters in
+``portal.templatetags.portal_formats``, Python code these functions, and no
+page or email formats a time itself (``tests/portal/test_formats.py`` looks).
+"""
+
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -31,11 +37,24 @@ def moment_in_words(moment, *, say_uk_time=True):
     return f"{words} (UK time)" if say_uk_time else words
 
 
+def _in_london(day):
+    """An aware datetime as London's clock shows it; a date or naive datetime as it is."""
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        return timezone.localtime(day, LONDON)
+    return day
+
+
 def day_in_words(day):
-    """``Monday 2 March 2026``: a date with its day of the week."""
+    """``Monday 2 March 2026``: a date with its day of the week (a moment's day in London)."""
+    day = _in_london(day)
     return f"{day:%A} {date_in_words(day)}"
 
 
 def date_in_words(day):
-    """``2 March 2026``: a date without a leading zero, as GOV.UK writes it."""
+    """``2 March 2026``: a date without a leading zero, as GOV.UK writes it.
+
+    Given an aware datetime, the date it was in London: 11pm UTC in summer is
+    already the next day there.
+    """
+    day = _in_london(day)
     return f"{day.day} {day:%B %Y}"
