@@ -4,16 +4,26 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import absolute_url
+from organisations.models import MembershipRole
 from organisations.tokens import invitation_token
 from portal.mail import subject_line
 
+# "as a member", "as an administrator": the role as a sentence says it.
+ROLE_IN_A_SENTENCE = {
+    MembershipRole.ADMIN: _("an administrator"),
+    MembershipRole.MEMBER: _("a member"),
+}
+
 
 def send_invitation(invitation):
+    """Email the invitation's signed link to the address it was made for."""
     path = reverse("organisations:accept_invitation", args=[invitation_token(invitation)])
     context = {
         "invitation": invitation,
+        "role": ROLE_IN_A_SENTENCE[invitation.role],
         "accept_url": absolute_url(path),
         "days": settings.INVITATION_MAX_AGE // (60 * 60 * 24),
         "service_name": settings.SERVICE_NAME,
