@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opportunities.views import (
+    activity,
     alerts,
     detail,
     documents,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("alerts/save/", alerts.save, name="save_search"),
     path("alerts/<int:pk>/delete/", alerts.delete, name="delete_alert"),
     path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="unsubscribe"),
+    path("activity/", activity.activity, name="activity"),
     path("<str:reference>/", detail.detail, name="detail"),
     path("<str:reference>/edit/", publish.edit, name="edit"),
     path("<str:reference>/publish/", publish.publish, name="publish"),
