@@ -1,9 +1,12 @@
 """Reads for scrutiny tracking: where each recommendation stands, lists and the dashboard."""
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracking.models import Assessment, Category, Inquiry, Recommendation, TrackingRound
 
@@ -69,6 +72,56 @@ def timeline(inquiry):
     for recommendation in recommendations:
         recommendation.standing = standing(recommendation.assessments.all())
     return recommendations
+
+
+@dataclass(frozen=True)
+class RoundRefusal:
+    """Why an inquiry's next tracking round cannot open yet, in a sentence saying what to do.
+
+    ``undecided`` are the last round's assessments the committee has still to decide
+    (each has a decision form); ``needs_recommendations`` says there is nothing to
+    track until recommendations are added.
+    """
+
+    message: str
+    undecided: tuple = ()
+    needs_recommendations: bool = False
+
+
+def next_round_refusal(inquiry):
+    """Why ``inquiry``'s next round cannot open now, or ``None`` when it can.
+
+    The one place this is decided: ``actions.open_round`` refuses with it, and the
+    inquiry page and the new-round page offer the round only when it is ``None``.
+    (The meeting and deadline dates are checked against what the officer enters.)
+    """
+    last = inquiry.rounds.order_by("-number").first()
+    if last is not None:
+        undecided = tuple(
+            last.assessments.filter(decided_at__isnull=True)
+            .select_related("round", "recommendation")
+            .order_by("recommendation__reference")
+        )
+        if undecided:
+            return RoundRefusal(
+                ngettext(
+                    "Record the committee's decision on %(count)s recommendation "
+                    "before opening the next round",
+                    "Record the committee's decision on %(count)s recommendations "
+                    "before opening the next round",
+                    len(undecided),
+                )
+                % {"count": len(undecided)},
+                undecided=undecided,
+            )
+    if not inquiry.recommendations.exists():
+        return RoundRefusal(
+            _("Add the inquiry's recommendations before opening a tracking round"),
+            needs_recommendations=True,
+        )
+    if not inquiry.recommendations.unconcluded().exists():
+        return RoundRefusal(_("Every recommendation is concluded: there is nothing left to track"))
+    return None
 
 
 def late_submissions(now=None):

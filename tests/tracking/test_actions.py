@@ -87,7 +87,29 @@ def test_a_round_cannot_open_while_the_last_has_undecided_assessments(
     )
     with pytest.raises(ValidationError) as excinfo:
         open_next_round(inquiry, by=officer, meeting_on=datetime.date(2099, 1, 1))
-    assert "R02, R03" in excinfo.value.messages[0]
+    assert excinfo.value.messages == [
+        "Record the committee's decision on 2 recommendations before opening the next round"
+    ]
+    assert inquiry.rounds.count() == 1
+
+
+def test_a_round_needs_recommendations_to_track(officer):
+    inquiry = actions.create_inquiry(
+        by=officer,
+        title="Libraries",
+        slug="libraries",
+        committee_name="Learning Overview and Scrutiny Committee",
+        lead_member="Councillor Jane Doe",
+        lead_officer="Rose Kiely",
+        approved_on=datetime.date(2026, 1, 5),
+        officer=officer,
+        summary="",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        open_next_round(inquiry, by=officer, meeting_on=datetime.date(2099, 1, 1))
+    assert excinfo.value.messages == [
+        "Add the inquiry's recommendations before opening a tracking round"
+    ]
 
 
 def test_no_round_once_everything_is_concluded(inquiry, tracking_round, officer):

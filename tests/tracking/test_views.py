@@ -2,12 +2,14 @@
 
 import csv
 import datetime
+import html
 import io
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.tracking.conftest import open_next_round
 from tracking import actions
 from tracking.models import Assessment, Category, Inquiry
 
@@ -282,3 +284,141 @@ def test_an_officer_submits_for_the_executive_and_returns_to_the_round(
     assert response["Location"] == tracking_round.get_absolute_url()
     assessment = Assessment.objects.get(round=tracking_round, recommendation__reference="R01")
     assert assessment.submitted_by == officer
+
+
+def _page(response):
+    """The page's text, with the entities autoescaping writes (&#x27; for ') read back."""
+    return html.unescape(response.content.decode())
+
+
+def _decide(tracking_round, officer, categories):
+    later = tracking_round.meeting_on + datetime.timedelta(days=120)
+    for reference, category in categories.items():
+        actions.record_decision(
+            assessment=tracking_round.assessments.get(recommendation__reference=reference),
+            by=officer,
+            category=category,
+            anticipated_on=later if Category(category).needs_anticipated_date else None,
+        )
+
+
+ROUND_FORM = {
+    "committee_name": "Sustainability and Transport Overview and Scrutiny Committee",
+    "report_of": "Cabinet Member for Environment",
+    "meeting_on": "10/6/2031",
+    "submission_date": "20/5/2031",
+    "submission_time": "17:00",
+}
+
+
+def test_the_inquiry_page_lists_the_decisions_left_instead_of_offering_the_round(
+    client, tracking_round, officer
+):
+    _decide(tracking_round, officer, {"R01": Category.ACHIEVED})
+    page = _page(_as(client, officer).get(reverse("tracking:inquiry", args=["parks"])))
+    assert "Open the next tracking round" not in page
+    assert reverse("tracking:open_round", args=["parks"]) not in page
+    assert (
+        "Record the committee's decision on 2 recommendations before opening the next round" in page
+    )
+    assert _round_url("tracking:record_decision", tracking_round, "R01") not in page
+    for reference in ("R02", "R03"):
+        link = _round_url("tracking:record_decision", tracking_round, reference)
+        assert f'href="{link}"' in page
+        assert client.get(link).status_code == 200
+
+
+def test_the_inquiry_page_offers_the_round_once_every_decision_is_recorded(
+    client, tracking_round, officer
+):
+    _decide(
+        tracking_round,
+        officer,
+        {"R01": Category.IN_PROGRESS, "R02": Category.IN_PROGRESS, "R03": Category.OBSTACLE},
+    )
+    page = _page(_as(client, officer).get(reverse("tracking:inquiry", args=["parks"])))
+    assert "Open the next tracking round" in page
+    assert reverse("tracking:open_round", args=["parks"]) in page
+    assert "before opening" not in page
+    form = client.get(reverse("tracking:open_round", args=["parks"]))
+    assert 'name="committee_name"' in _page(form)
+
+
+def test_opening_a_round_is_refused_with_what_is_left_while_decisions_are_missing(
+    client, tracking_round, officer
+):
+    _decide(tracking_round, officer, {"R01": Category.ACHIEVED, "R02": Category.OBSTACLE})
+    url = reverse("tracking:open_round", args=["parks"])
+    for response in (_as(client, officer).get(url), client.post(url, ROUND_FORM)):
+        page = _page(response)
+        assert response.status_code == 200
+        assert 'name="committee_name"' not in page  # no form to fill in and lose
+        assert (
+            "Record the committee's decision on 1 recommendation before opening the next round"
+            in page
+        )
+        assert f'href="{_round_url("tracking:record_decision", tracking_round, "R03")}"' in page
+    assert tracking_round.inquiry.rounds.count() == 1
+
+
+def test_opening_a_round_is_refused_once_everything_is_concluded(client, tracking_round, officer):
+    _decide(
+        tracking_round,
+        officer,
+        {"R01": Category.ACHIEVED, "R02": Category.ACHIEVED, "R03": Category.OBSTACLE},
+    )
+    inquiry_page = _as(client, officer).get(reverse("tracking:inquiry", args=["parks"]))
+    assert "nothing left to track" in _page(inquiry_page)
+    url = reverse("tracking:open_round", args=["parks"])
+    for response in (client.get(url), client.post(url, ROUND_FORM)):
+        page = _page(response)
+        assert "nothing left to track" in page
+        assert 'name="committee_name"' not in page
+    assert tracking_round.inquiry.rounds.count() == 1
+
+
+def test_an_inquiry_without_recommendations_asks_for_them_first(client, officer):
+    inquiry = actions.create_inquiry(
+        by=officer,
+        title="Libraries",
+        slug="libraries",
+        committee_name="Learning Overview and Scrutiny Committee",
+        lead_member="Councillor Jane Doe",
+        lead_officer="Rose Kiely",
+        approved_on=datetime.date(2026, 1, 5),
+        officer=officer,
+        summary="",
+    )
+    add = reverse("tracking:add_recommendation", args=["libraries"])
+    page = _page(_as(client, officer).get(inquiry.get_absolute_url()))
+    assert reverse("tracking:open_round", args=["libraries"]) not in page
+    assert "Add the inquiry's recommendations before opening a tracking round" in page
+    response = client.post(reverse("tracking:open_round", args=["libraries"]), ROUND_FORM)
+    page = _page(response)
+    assert "Add the inquiry's recommendations before opening a tracking round" in page
+    assert f'href="{add}"' in page
+    assert 'name="committee_name"' not in page
+    assert not inquiry.rounds.exists()
+
+
+def test_a_round_opened_meanwhile_refuses_the_form_with_what_is_left(
+    client, tracking_round, officer
+):
+    """Two officers: the page offered the round to both; the second one's form is refused."""
+    _decide(
+        tracking_round,
+        officer,
+        {"R01": Category.IN_PROGRESS, "R02": Category.IN_PROGRESS, "R03": Category.OBSTACLE},
+    )
+    url = reverse("tracking:open_round", args=["parks"])
+    assert 'name="committee_name"' in _page(_as(client, officer).get(url))
+    second = open_next_round(
+        tracking_round.inquiry,
+        by=officer,
+        meeting_on=tracking_round.meeting_on + datetime.timedelta(days=180),
+    )
+    page = _page(client.post(url, ROUND_FORM))
+    assert "Record the committee's decision on 2 recommendations" in page
+    assert f'href="{_round_url("tracking:record_decision", second, "R02")}"' in page
+    assert 'name="committee_name"' not in page
+    assert tracking_round.inquiry.rounds.count() == 2

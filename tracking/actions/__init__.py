@@ -16,7 +16,6 @@ from tracking.actions.rounds import (
     proposed_next_round,
     record_decision,
     submit_assessment,
-    undecided_in_last_round,
 )
 
 __all__ = [
@@ -30,6 +29,5 @@ __all__ = [
     "retry_progress_report",
     "save_recommendation",
     "submit_assessment",
-    "undecided_in_last_round",
     "update_inquiry",
 ]

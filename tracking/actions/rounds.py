@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from portal.authorization import Permission, has_permission
 from portal.formats import LONDON, date_in_words
 from portal.markdown import for_storage
-from tracking import rules
+from tracking import queries, rules
 from tracking.actions.inquiries import committee_named, require_scrutiny_officer
 from tracking.actions.text import check_lengths
 from tracking.models import Assessment, EvidenceUpdate, TrackingRound
@@ -61,35 +61,23 @@ def proposed_next_round(inquiry):
     }
 
 
-def undecided_in_last_round(inquiry):
-    """The assessments of the latest round still waiting for the committee's decision."""
-    last = inquiry.rounds.order_by("-number").first()
-    if last is None:
-        return []
-    return list(last.assessments.filter(decided_at__isnull=True).select_related("recommendation"))
-
-
 @transaction.atomic
 def open_round(*, inquiry, by, committee_name, meeting_on, submission_deadline, report_of):
     """Open the next round with every recommendation not yet concluded, and tell who answers.
 
-    Refused while the previous round has undecided assessments, when nothing is
-    left to track, when the deadline is not before the meeting day, or when the
-    meeting is not after the previous round's.
+    Refused with ``queries.next_round_refusal``'s message whenever it gives one (the
+    last round's decisions not all recorded, no recommendations, or none left to
+    track), when the deadline is not before the meeting day, or when the meeting
+    is not after the previous round's.
     """
     require_scrutiny_officer(by)
+    # The lock makes two officers opening a round at once take turns, so the
+    # second sees the first's round and is refused.
     inquiry = type(inquiry).objects.select_for_update().get(pk=inquiry.pk)
-    undecided = undecided_in_last_round(inquiry)
-    if undecided:
-        raise ValidationError(
-            _("Record the committee's decision on %(refs)s in the last round first")
-            % {"refs": ", ".join(a.recommendation.reference for a in undecided)}
-        )
+    refusal = queries.next_round_refusal(inquiry)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code="round_cannot_open")
     recommendations = list(inquiry.recommendations.unconcluded())
-    if not recommendations:
-        raise ValidationError(
-            _("Every recommendation is concluded: there is nothing left to track")
-        )
     errors = {}
     last = inquiry.rounds.order_by("-number").first()
     if last is not None and meeting_on <= last.meeting_on:

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from portal.authorization import Permission, has_permission
-from tracking import actions, queries
+from tracking import queries
 from tracking.models import Category, Inquiry
 
 
@@ -34,6 +34,7 @@ def inquiry(request, slug):
             "is_officer": is_officer,
             "answers_for_it": request.user.is_authenticated
             and queries.answers_for_inquiry(request.user, inquiry),
-            "next_round": actions.proposed_next_round(inquiry) if is_officer else None,
+            # Why the next round cannot open yet, with what is left to do; None when it can.
+            "round_refusal": queries.next_round_refusal(inquiry) if is_officer else None,
         },
     )

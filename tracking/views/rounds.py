@@ -53,39 +53,47 @@ def my_assessments(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def open_round(request, slug):
-    """Open the next round with the proposed meeting, committee and deadline filled in."""
+    """Open the next round with the proposed meeting, committee and deadline filled in.
+
+    While the round cannot open, there is no form: the page says what is left to
+    do, with links to do it, whether it was asked for or posted to.
+    """
     inquiry = _inquiry(request, slug)
-    proposal = actions.proposed_next_round(inquiry)
-    undecided = actions.undecided_in_last_round(inquiry)
-    form = RoundForm(request.POST or None, initial=proposal or {})
-    if request.method == "POST" and proposal is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            tracking_round = actions.open_round(
-                inquiry=inquiry,
-                by=request.user,
-                committee_name=data["committee_name"],
-                meeting_on=data["meeting_on"],
-                submission_deadline=data["submission_deadline"],
-                report_of=data["report_of"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Round %(number)s is open. The people responsible have been emailed.")
-                % {"number": tracking_round.number},
-            )
-            return redirect(tracking_round)
+    refusal = queries.next_round_refusal(inquiry)
+    form = None
+    if refusal is None:
+        form = RoundForm(request.POST or None, initial=actions.proposed_next_round(inquiry))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                tracking_round = actions.open_round(
+                    inquiry=inquiry,
+                    by=request.user,
+                    committee_name=data["committee_name"],
+                    meeting_on=data["meeting_on"],
+                    submission_deadline=data["submission_deadline"],
+                    report_of=data["report_of"],
+                )
+            except ValidationError as error:
+                # Another officer may have opened a round since this form was shown.
+                refusal = queries.next_round_refusal(inquiry)
+                if refusal is None:
+                    add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Round %(number)s is open. The people responsible have been emailed.")
+                    % {"number": tracking_round.number},
+                )
+                return redirect(tracking_round)
     return render(
         request,
         "tracking/round_form.html",
         {
-            "form": form,
+            "form": form if refusal is None else None,
+            "refusal": refusal,
             "inquiry": inquiry,
-            "proposal": proposal,
-            "undecided": undecided,
+            "first_round": not inquiry.rounds.exists(),
             "committees": Committee.objects.all(),
             "heading": _("Open a tracking round"),
         },
