@@ -3,6 +3,10 @@
 Thresholds come from ``settings.PROCUREMENT_THRESHOLDS`` (pounds, including
 VAT) and nowhere else. The rules are shown on the opportunity's page, not just
 checked, so bidders can see why it was advertised where it was.
+
+The portal does not send notices to Find a Tender: until it produces them, a
+rule that needs one says the commissioner must publish it there, and tells the
+commissioner what to publish (``commissioner_must``).
 """
 
 from dataclasses import dataclass
@@ -17,11 +21,30 @@ from opportunities.models import Procedure
 VAT_RATE = Decimal("0.20")
 
 
+# The central digital platform for Procurement Act 2023 notices.
+FIND_A_TENDER_URL = "https://www.find-tender.service.gov.uk/"
+
+
 @dataclass(frozen=True)
 class PublicationRule:
     code: str
     title: str
     explanation: str
+    # What the publishing commissioner must do about it themselves ("" for nothing).
+    commissioner_must: str = ""
+    find_a_tender_url = FIND_A_TENDER_URL
+
+    @property
+    def find_a_tender(self):
+        """True when the commissioner must publish a notice on Find a Tender."""
+        return bool(self.commissioner_must)
+
+
+def _find_a_tender_instruction(notice):
+    return _(
+        "You must publish a %(notice)s for this opportunity on Find a Tender yourself: "
+        "this portal does not send notices there."
+    ) % {"notice": notice}
 
 
 def value_including_vat(opportunity):
@@ -53,12 +76,14 @@ def publication_rules(opportunity):
                 _("Above the procurement threshold"),
                 _(
                     "Worth £%(amount)s or more including VAT%(kind)s, so it follows the full "
-                    "Procurement Act 2023 process and is published on Find a Tender."
+                    "Procurement Act 2023 process and the commissioner must also publish a "
+                    "tender notice on Find a Tender."
                 )
                 % {
                     "amount": f"{above:,}",
                     "kind": _(" for light-touch social services") if light_touch else "",
                 },
+                _find_a_tender_instruction(_("tender notice")),
             )
         )
     elif value >= thresholds["notifiable"]:
@@ -67,11 +92,12 @@ def publication_rules(opportunity):
                 "notifiable",
                 _("Notifiable below-threshold contract"),
                 _(
-                    "Worth £%(amount)s or more including VAT, so it is also published on "
-                    "Find a Tender as a below-threshold tender notice. No pre-qualification "
-                    "questionnaire is asked for."
+                    "Worth £%(amount)s or more including VAT, so the commissioner must also "
+                    "publish a below-threshold tender notice on Find a Tender. No "
+                    "pre-qualification questionnaire is asked for."
                 )
                 % {"amount": f"{thresholds['notifiable']:,}"},
+                _find_a_tender_instruction(_("below-threshold tender notice")),
             )
         )
     return rules
