@@ -44,8 +44,10 @@ for origin in CSRF_TRUSTED_ORIGINS:
             f"CSRF_TRUSTED_ORIGINS entries must start with https://, not {origin!r}."
         )
 
-# The portal's own address, for links in emails sent outside a request.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The portal's own address, for links in emails sent outside a request. Unset,
+# it is where bin/run serves: 127.0.0.1 on PORT.
+run_port = env_int("PORT", 8000, minimum=1)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{run_port}")
 if not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https://, not {SITE_URL!r}.")
 
@@ -222,7 +224,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Eager tasks still pass their arguments through a producer on this broker; its
+# pooled connection needs a host, or kombu warns on the first task and uses one.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL
 # Tasks are fire-and-forget: their effects are rows and emails. A caller that
 # needs a return value asks with apply_async(ignore_result=False).

@@ -34,6 +34,7 @@ SHORT_KEY = "too-short-for-production"
         ("AXES_FAILURE_LIMIT", {"AXES_FAILURE_LIMIT": "abc"}),
         ("CSRF_TRUSTED_ORIGINS", {"CSRF_TRUSTED_ORIGINS": "example.org"}),
         ("SITE_URL", {"SITE_URL": "portal.example.org"}),
+        ("PORT", {"PORT": "eighty"}),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -116,6 +117,47 @@ def test_email_url_refuses_what_it_cannot_use(monkeypatch, url):
 
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         env_email_url("EMAIL_URL")
+
+
+PRINT_SITE_URL = "from django.conf import settings\nprint(settings.SITE_URL)"
+
+
+def test_links_follow_the_port_bin_run_serves_on(run_portal):
+    process = run_portal(PRINT_SITE_URL, PORT="8123", SITE_URL=None)
+
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.strip() == "http://127.0.0.1:8123"
+
+
+def test_links_use_port_8000_when_no_port_is_given(run_portal):
+    process = run_portal(PRINT_SITE_URL, PORT=None, SITE_URL=None)
+
+    assert process.stdout.strip() == "http://127.0.0.1:8000"
+
+
+def test_site_url_wins_over_the_port(run_portal):
+    process = run_portal(PRINT_SITE_URL, PORT="8123", SITE_URL="https://portal.example.org")
+
+    assert process.stdout.strip() == "https://portal.example.org"
+
+
+# Runs in the new process: a task enqueued on the embedded default (as the demo
+# data's emails are on every start of bin/run), with the log at INFO.
+ENQUEUE_A_TASK = """
+from django.core.management import call_command
+call_command("migrate", "sessions", verbosity=0)
+from portal.tasks import clear_expired_sessions
+clear_expired_sessions.delay()
+"""
+
+
+def test_a_task_on_the_embedded_default_runs_without_a_warning(run_portal):
+    process = run_portal(ENQUEUE_A_TASK, LOG_LEVEL="INFO")
+
+    assert process.returncode == 0, process.stderr
+    assert "Task portal.tasks.clear_expired_sessions" in process.stderr
+    assert "succeeded" in process.stderr
+    assert [line for line in process.stderr.splitlines() if " WARNING " in line] == []
 
 
 def test_postgres_connections_give_up_after_a_few_seconds(monkeypatch):
