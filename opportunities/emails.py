@@ -1,7 +1,7 @@
 """The emails opportunities send, rendered from plain-text templates."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mass_mail
+from django.core.mail import EmailMessage, get_connection, send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -95,27 +95,53 @@ def send_deadline_reminder(follow, *, days):
 
 
 def send_partner_contact(contact):
-    """Relay a contact request to the listing organisation's members.
+    """Relay a contact request to the listing organisation's members, or a reply to its writer.
 
-    Nobody's email address is passed on: the message names the sender and their
-    organisation and links to its public profile, and replies go through that.
+    The message names the sender and their organisation and links to its
+    public profile. Replies to the email go to the sender's address only when
+    they chose to share it (``contact.reply_to``); otherwise the recipients of
+    a contact request are given a page to reply through the portal. A reply
+    goes to the person who wrote the request (to their organisation's members
+    if that account has gone).
     """
     listing = contact.listing
-    _send_each(
-        f"{contact.organisation.name} wants to partner on {listing.opportunity.reference}",
-        "opportunities/email/partner_contact.txt",
-        {
-            "contact": contact,
-            "listing": listing,
-            "opportunity": listing.opportunity,
-            "sender_name": contact.sent_by.full_name if contact.sent_by else "",
-            "profile_url": absolute_url(
-                reverse("organisations:profile", args=[contact.organisation.slug])
-            ),
-            "url": opportunity_url(listing.opportunity),
-            "service_name": settings.SERVICE_NAME,
-        },
-        _members_addresses(listing.organisation),
+    original = contact.in_reply_to
+    context = {
+        "contact": contact,
+        "original": original,
+        "listing": listing,
+        "opportunity": listing.opportunity,
+        "sender_name": contact.sent_by.full_name if contact.sent_by else "",
+        "profile_url": absolute_url(
+            reverse("organisations:profile", args=[contact.organisation.slug])
+        ),
+        "url": opportunity_url(listing.opportunity),
+        "service_name": settings.SERVICE_NAME,
+    }
+    if original is None:
+        subject = f"{contact.organisation.name} wants to partner on {listing.opportunity.reference}"
+        context["reply_url"] = absolute_url(
+            reverse(
+                "opportunities:reply_to_partner",
+                args=[listing.opportunity.reference, contact.pk],
+            )
+        )
+        recipients = _members_addresses(listing.organisation)
+    else:
+        subject = f"{contact.organisation.name} replied about {listing.opportunity.reference}"
+        writer = original.sent_by
+        recipients = (
+            [writer.email]
+            if writer is not None and writer.is_active
+            else _members_addresses(original.organisation)
+        )
+    body = render_to_string("opportunities/email/partner_contact.txt", context)
+    reply_to = [contact.reply_to] if contact.reply_to else None
+    get_connection().send_messages(
+        [
+            EmailMessage(subject_line(subject), body, to=[address], reply_to=reply_to)
+            for address in recipients
+        ]
     )
 
 

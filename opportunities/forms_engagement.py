@@ -88,12 +88,10 @@ class PartnerListingForm(forms.Form):
 
 
 class PartnerContactForm(forms.Form):
+    """A message relayed to another organisation, and whether they may reply to ``email``."""
+
     message = forms.CharField(
         label=_("Your message"),
-        help_text=_(
-            "We email it to their members with your name and a link to your organisation's "
-            "profile. Your email address is not shared."
-        ),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
@@ -101,10 +99,18 @@ class PartnerContactForm(forms.Form):
             "max_length": _("Your message must be 2,000 characters or fewer"),
         },
     )
+    share_address = forms.BooleanField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("message", submit=_("Send message"))
+        self.fields["share_address"].label = _("Let them reply to me by email at %(email)s") % {
+            "email": email
+        }
+        self.fields["share_address"].help_text = _(
+            "If you leave this unticked, they reply through the portal and we email you their "
+            "reply. Your address is not shown to them."
+        )
+        self.helper = _helper("message", "share_address", submit=_("Send message"))
 
 
 class SavedSearchForm(forms.Form):

@@ -374,7 +374,12 @@ class PartnerListing(models.Model):
 
 
 class PartnerContact(models.Model):
-    """A contact request relayed by email, kept so abuse can be traced."""
+    """A message relayed by email about a listing, kept so abuse can be traced.
+
+    Either a contact request to the listing organisation, or (``in_reply_to``
+    set) the listing organisation's reply to one. ``reply_to`` is the address
+    the sender agreed to share; empty, the recipient answers through the portal.
+    """
 
     listing = models.ForeignKey(PartnerListing, on_delete=models.CASCADE, related_name="contacts")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -383,6 +388,10 @@ class PartnerContact(models.Model):
     )
     message = models.TextField(_("message"), max_length=2000)
     sent_at = models.DateTimeField(auto_now_add=True)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
 
     def __str__(self):
         return f"{self.organisation} to {self.listing.organisation}"

@@ -213,7 +213,9 @@ def activity_of(organisations):
             PartnerListing.objects.filter(organisation__in=organisations, withdrawn_at__isnull=True)
             .select_related("organisation", "opportunity")
             .defer(*without_text)
-            .annotate(contacts_received=Count("contacts"))
+            .annotate(
+                contacts_received=Count("contacts", filter=Q(contacts__in_reply_to__isnull=True))
+            )
             .order_by("opportunity__submission_deadline", "pk")
         ),
     }

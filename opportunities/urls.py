@@ -39,4 +39,9 @@ urlpatterns = [
     path("<str:reference>/partners/", partners.partners, name="partners"),
     path("<str:reference>/partners/withdraw/", partners.withdraw, name="withdraw_listing"),
     path("<str:reference>/partners/<int:pk>/contact/", partners.contact, name="contact_partner"),
+    path(
+        "<str:reference>/partners/replies/<int:pk>/",
+        partners.reply,
+        name="reply_to_partner",
+    ),
 ]

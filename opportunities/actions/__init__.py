@@ -11,7 +11,12 @@ from opportunities.actions.alerts import (
 )
 from opportunities.actions.documents import add_document, remove_document
 from opportunities.actions.following import follow, send_deadline_reminders, unfollow
-from opportunities.actions.partners import contact_partner, list_for_partners, withdraw_listing
+from opportunities.actions.partners import (
+    contact_partner,
+    list_for_partners,
+    reply_to_partner,
+    withdraw_listing,
+)
 from opportunities.actions.publishing import (
     amend,
     cancel,
@@ -42,6 +47,7 @@ __all__ = [
     "answer_question",
     "ask_question",
     "contact_partner",
+    "reply_to_partner",
     "delete_saved_search",
     "follow",
     "import_cpv_codes",

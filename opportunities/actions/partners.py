@@ -70,27 +70,38 @@ def withdraw_listing(*, listing, by):
     return listing
 
 
+def _cleaned(message):
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": _("Enter your message")})
+    return message
+
+
 @transaction.atomic
-def contact_partner(*, listing, organisation, by, message):
+def contact_partner(*, listing, organisation, by, message, share_address=False):
     """Send ``message`` from ``organisation`` to the listing organisation's members.
 
-    The email names the sender and links to their organisation's public profile;
-    no email address is passed on. Recorded as a ``PartnerContact``. Refused for
-    a withdrawn listing, for one's own listing, and more than once a day.
+    The email names the sender and links to their organisation's public profile
+    and to a page where the recipients can reply through the portal. The
+    sender's email address is passed on only when ``share_address`` (their
+    consent on the form): replies to the email then go to it. Recorded as a
+    ``PartnerContact``. Refused for a withdrawn listing, for one's own listing,
+    and more than once a day.
     """
     require_member(organisation, by)
     if listing.withdrawn_at is not None:
         raise ValueError("This listing has been withdrawn.")
     if listing.organisation_id == organisation.pk:
         raise ValueError("An organisation cannot contact itself.")
-    message = message.strip()
-    if not message:
-        raise ValidationError({"message": _("Enter your message")})
+    message = _cleaned(message)
     # Contacts to one listing wait for each other, so a message sent twice at
     # once finds the first and is refused rather than relayed twice.
     PartnerListing.objects.select_for_update().filter(pk=listing.pk).first()
     if PartnerContact.objects.filter(
-        listing=listing, organisation=organisation, sent_at__gt=timezone.now() - CONTACT_INTERVAL
+        listing=listing,
+        organisation=organisation,
+        in_reply_to=None,
+        sent_at__gt=timezone.now() - CONTACT_INTERVAL,
     ).exists():
         raise ValidationError(
             {
@@ -102,7 +113,49 @@ def contact_partner(*, listing, organisation, by, message):
             }
         )
     contact = PartnerContact.objects.create(
-        listing=listing, organisation=organisation, sent_by=by, message=message
+        listing=listing,
+        organisation=organisation,
+        sent_by=by,
+        message=message,
+        reply_to=by.email if share_address else "",
     )
     tasks.relay_partner_contact.delay_on_commit(contact.pk)
     return contact
+
+
+@transaction.atomic
+def reply_to_partner(*, contact, by, message, share_address=False):
+    """The listing organisation's answer to ``contact``, relayed to the person who wrote it.
+
+    As a contact is: the email names the replier and their organisation, and
+    passes on their address only when ``share_address``. Refused when ``by`` is
+    not a member of the listing organisation, for a reply to a reply, and more
+    than once a day for one contact (the writer can answer by email or write
+    again through the board).
+    """
+    listing = contact.listing
+    require_member(listing.organisation, by)
+    if contact.in_reply_to_id is not None:
+        raise ValueError("A reply is answered by writing to the listing again.")
+    message = _cleaned(message)
+    PartnerContact.objects.select_for_update().filter(pk=contact.pk).first()
+    if contact.replies.filter(sent_at__gt=timezone.now() - CONTACT_INTERVAL).exists():
+        raise ValidationError(
+            {
+                "message": _(
+                    "Your organisation replied to %(name)s in the last day. "
+                    "Wait for their answer before writing again"
+                )
+                % {"name": contact.organisation.name}
+            }
+        )
+    reply = PartnerContact.objects.create(
+        listing=listing,
+        organisation=listing.organisation,
+        sent_by=by,
+        message=message,
+        reply_to=by.email if share_address else "",
+        in_reply_to=contact,
+    )
+    tasks.relay_partner_contact.delay_on_commit(reply.pk)
+    return reply

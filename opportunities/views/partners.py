@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opportunities import actions
 from opportunities.forms_engagement import PartnerContactForm, PartnerListingForm
+from opportunities.models import PartnerContact
 from opportunities.views.detail import published_or_404
 from organisations.views.manage import acting_organisation
 from portal import ratelimit
@@ -90,7 +91,7 @@ def contact(request, reference, pk):
     listing = get_object_or_404(
         _live_listings(opportunity).exclude(organisation=organisation), pk=pk
     )
-    form = PartnerContactForm(request.POST or None)
+    form = PartnerContactForm(request.POST or None, email=request.user.email)
     if request.method == "POST" and form.is_valid():
         if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
             return refused
@@ -99,7 +100,7 @@ def contact(request, reference, pk):
                 listing=listing,
                 organisation=organisation,
                 by=request.user,
-                message=form.cleaned_data["message"],
+                **form.cleaned_data,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -118,5 +119,47 @@ def contact(request, reference, pk):
             "listing": listing,
             "organisation": organisation,
             "heading": _("Contact %(name)s") % {"name": listing.organisation},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reply(request, reference, pk):
+    """Answer a contact request the user's organisation received, relayed by email.
+
+    Only members of the listing organisation can see the request; to anyone
+    else it does not exist (404).
+    """
+    opportunity = published_or_404(reference)
+    contact = get_object_or_404(
+        PartnerContact.objects.select_related("listing__organisation", "organisation", "sent_by"),
+        pk=pk,
+        in_reply_to=None,
+        listing__opportunity=opportunity,
+        listing__organisation__memberships__user=request.user,
+    )
+    form = PartnerContactForm(request.POST or None, email=request.user.email)
+    if request.method == "POST" and form.is_valid():
+        if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
+            return refused
+        try:
+            actions.reply_to_partner(contact=contact, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your reply has been sent to %(name)s.") % {"name": contact.organisation},
+            )
+            return redirect("opportunities:partners", reference=opportunity.reference)
+    return render(
+        request,
+        "opportunities/partner_reply.html",
+        {
+            "form": form,
+            "opportunity": opportunity,
+            "contact": contact,
+            "heading": _("Reply to %(name)s") % {"name": contact.organisation},
         },
     )

@@ -246,6 +246,94 @@ def test_a_member_contacts_a_listed_organisation(
     assert mail.outbox[0].to == [lister.user.email]
 
 
+def test_a_contact_that_shares_an_address_can_be_answered_by_replying_to_the_email(
+    lister, sender, django_capture_on_commit_callbacks
+):
+    listing = list_(OpportunityFactory(), lister)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.contact_partner(
+            listing=listing,
+            organisation=sender.organisation,
+            by=sender.user,
+            message="Shall we bid together?",
+            share_address=True,
+        )
+    [message] = mail.outbox
+    assert message.reply_to == ["priya@small.example"]
+    assert "your reply goes to priya@small.example" in message.body
+
+
+def test_the_listing_organisation_replies_through_the_portal_and_the_writer_is_emailed(
+    client, lister, sender, django_capture_on_commit_callbacks
+):
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = contact(listing, sender)
+    [relayed] = mail.outbox
+    reply_url = f"/opportunities/{opportunity.reference}/partners/replies/{request.pk}/"
+    assert f"http://testserver{reply_url}" in relayed.body or reply_url in relayed.body
+    assert "Replying to this email reaches nobody" in relayed.body
+
+    client.force_login(lister.user)
+    page = client.get(reply_url).text
+    assert "We run youth clubs in Aston." in page
+    assert "What Small Group will see" in page
+    assert f"Let them reply to me by email at {lister.user.email}" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reply_url, {"message": "Yes: call us on Monday."})
+    assert response.status_code == 302
+    [answer] = mail.outbox
+    assert answer.to == ["priya@small.example"]
+    assert "Lead Charity replied" in answer.subject
+    assert "Yes: call us on Monday." in answer.body
+    assert "We run youth clubs in Aston." in answer.body  # what they wrote, under it
+    assert answer.reply_to == []
+    assert lister.user.email not in answer.body
+    reply = PartnerContact.objects.get(in_reply_to=request)
+    assert (reply.organisation, reply.sent_by) == (lister.organisation, lister.user)
+
+
+def test_only_the_listing_organisations_members_see_a_request_to_reply_to(
+    client, lister, sender, django_capture_on_commit_callbacks
+):
+    opportunity = OpportunityFactory()
+    request = contact(list_(opportunity, lister), sender)
+    reply_url = f"/opportunities/{opportunity.reference}/partners/replies/{request.pk}/"
+    for outsider in (sender.user, MembershipFactory().user, UserFactory()):
+        client.force_login(outsider)
+        assert client.get(reply_url).status_code == 404
+    client.force_login(lister.user)
+    reply = actions.reply_to_partner(contact=request, by=lister.user, message="Hello")
+    # A reply is answered by writing to the listing again, not by replying to it.
+    assert (
+        client.get(
+            f"/opportunities/{opportunity.reference}/partners/replies/{reply.pk}/"
+        ).status_code
+        == 404
+    )
+
+
+def test_one_reply_a_day_to_a_request(lister, sender):
+    request = contact(list_(OpportunityFactory(), lister), sender)
+    actions.reply_to_partner(contact=request, by=lister.user, message="Hello")
+    with pytest.raises(ValidationError, match="replied to Small Group in the last day"):
+        actions.reply_to_partner(contact=request, by=lister.user, message="Hello again")
+    with pytest.raises(PermissionError):
+        actions.reply_to_partner(contact=request, by=sender.user, message="Not theirs")
+
+
+def test_the_contact_form_says_exactly_what_the_recipient_will_see(organisation_admin, lister):
+    opportunity = OpportunityFactory()
+    listing = list_(opportunity, lister)
+    url = f"/opportunities/{opportunity.reference}/partners/{listing.pk}/contact/"
+    page = organisation_admin.get(url).text
+    assert "What Lead Charity will see" in page
+    assert organisation_admin.user.full_name in page
+    assert f"Let them reply to me by email at {organisation_admin.user.email}" in page
+
+
 def test_an_organisation_cannot_open_a_contact_form_to_itself(client, lister):
     client.force_login(lister.user)
     opportunity = OpportunityFactory()
