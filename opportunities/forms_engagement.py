@@ -106,10 +106,6 @@ class PartnerContactForm(forms.Form):
         self.fields["share_address"].label = _("Let them reply to me by email at %(email)s") % {
             "email": email
         }
-        self.fields["share_address"].help_text = _(
-            "If you leave this unticked, they reply through the portal and we email you their "
-            "reply. Your address is not shown to them."
-        )
         self.helper = _helper("message", "share_address", submit=_("Send message"))
 
 
