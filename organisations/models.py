@@ -428,7 +428,8 @@ class Document(SendFailures, models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who changed an identifier, a verification, a membership or publishing rights, and when."""
+    """Who changed what about an organisation, and when: its profile, identifiers,
+    verification, key contacts, documents, members and publishing rights."""
 
     class Action(models.TextChoices):
         IDENTIFIER_ADDED = "identifier_added", _("Identifier added")
@@ -443,6 +444,12 @@ class AuditEvent(models.Model):
         PUBLISHING_ALLOWED = "publishing_allowed", _("Allowed to publish")
         PUBLISHING_WITHDRAWN = "publishing_withdrawn", _("Publishing withdrawn")
         REGISTERED = "registered", _("Organisation registered")
+        PROFILE_CHANGED = "profile_changed", _("Profile changed")
+        CONTACT_ADDED = "contact_added", _("Key contact added")
+        CONTACT_CHANGED = "contact_changed", _("Key contact changed")
+        CONTACT_REMOVED = "contact_removed", _("Key contact removed")
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="audit_events"

@@ -2,7 +2,14 @@
 
 from django.db import transaction
 
-from organisations.actions.common import require_admin
+from organisations.actions.common import (
+    Action,
+    audit,
+    changed_fields,
+    fields_in_words,
+    require_admin,
+)
+from organisations.models import KeyContact
 
 # What a key contact's record holds; anything else passed in is refused.
 KEY_CONTACT_FIELDS = {"name", "role", "email", "phone", "is_public"}
@@ -22,7 +29,9 @@ def add_key_contact(*, organisation, by, **fields):
     """
     require_admin(organisation, by)
     _check_key_contact_fields(fields)
-    return organisation.key_contacts.create(**fields)
+    contact = organisation.key_contacts.create(**fields)
+    audit(organisation, Action.CONTACT_ADDED, by, str(contact))
+    return contact
 
 
 @transaction.atomic
@@ -30,6 +39,10 @@ def update_key_contact(*, contact, by, **fields):
     """Change the given fields of a key contact; returns it. Administrators only."""
     require_admin(contact.organisation, by)
     _check_key_contact_fields(fields)
+    stored = KeyContact.objects.select_for_update().get(pk=contact.pk)
+    if changed := changed_fields(stored, fields):
+        detail = f"{stored.name}: {fields_in_words(KeyContact, changed)}"
+        audit(contact.organisation, Action.CONTACT_CHANGED, by, detail)
     for field, value in fields.items():
         setattr(contact, field, value)
     contact.save(update_fields=list(fields))
@@ -40,4 +53,5 @@ def update_key_contact(*, contact, by, **fields):
 def remove_key_contact(*, contact, by):
     """Take a contact off the organisation's profile. Administrators only."""
     require_admin(contact.organisation, by)
+    audit(contact.organisation, Action.CONTACT_REMOVED, by, str(contact))
     contact.delete()

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations import emails
-from organisations.actions.common import require_admin
+from organisations.actions.common import Action, audit, require_admin
 from organisations.models import Document
 from portal import batch
 
@@ -15,7 +15,7 @@ from portal import batch
 def add_document(*, organisation, kind, title, file, expires_on=None, by):
     """Attach a policy, certificate or accounts to the organisation. Administrators only."""
     require_admin(organisation, by)
-    return Document.objects.create(
+    document = Document.objects.create(
         organisation=organisation,
         kind=kind,
         title=title.strip(),
@@ -23,12 +23,19 @@ def add_document(*, organisation, kind, title, file, expires_on=None, by):
         expires_on=expires_on,
         uploaded_by=by,
     )
+    audit(organisation, Action.DOCUMENT_ADDED, by, _document_in_words(document))
+    return document
+
+
+def _document_in_words(document):
+    return f"{document.get_kind_display()}: {document.title}"
 
 
 @transaction.atomic
 def remove_document(*, document, by):
     """Delete a document and its file. Administrators only."""
     require_admin(document.organisation, by)
+    audit(document.organisation, Action.DOCUMENT_REMOVED, by, _document_in_words(document))
     document.file.delete(save=False)
     document.delete()
 

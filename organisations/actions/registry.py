@@ -8,9 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
-from organisations.actions.common import Action, audit, require_admin
+from organisations.actions.common import (
+    Action,
+    audit,
+    changed_fields,
+    fields_in_words,
+    require_admin,
+)
 from organisations.models import (
     Councillor,
     Identifier,
@@ -136,10 +142,17 @@ def register_organisation(*, by, name, legal_form, identifiers=(), **details):
 def update_organisation(*, organisation, by, **details):
     """Change what an organisation says about itself. Its administrators only.
 
-    Identifiers are changed with ``set_identifier`` and ``remove_identifier``,
-    which keep the audit trail.
+    Identifiers are changed with ``set_identifier`` and ``remove_identifier``.
+    The history of changes records which fields changed (by their labels) and
+    who changed them; an edit that changes nothing records nothing.
     """
     require_admin(organisation, by)
+    # Compared with the stored row: a ModelForm has already written the new
+    # values onto the instance it was given.
+    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if changed := changed_fields(stored, details):
+        detail = capfirst(fields_in_words(Organisation, changed))
+        audit(organisation, Action.PROFILE_CHANGED, by, detail)
     many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
     for field, value in details.items():
         setattr(organisation, field, value)
