@@ -145,6 +145,23 @@ def send_partner_contact(contact):
     )
 
 
+def send_questions_waiting(opportunity, questions):
+    """One email to the opportunity's contact listing ``questions``, waiting for an answer."""
+    count = len(questions)
+    _send_each(
+        f"{count} new question{'s' if count != 1 else ''} on {opportunity.reference}",
+        "opportunities/email/questions_waiting.txt",
+        {
+            "opportunity": opportunity,
+            "questions": questions,
+            "deadline": moment_in_words(opportunity.clarification_deadline),
+            "url": absolute_url(reverse("opportunities:questions", args=[opportunity.reference])),
+            "service_name": settings.SERVICE_NAME,
+        },
+        [opportunity.contact_email],
+    )
+
+
 def send_alert(saved_search, *, matches, more):
     """One email listing the new opportunities matching a saved search."""
     unsubscribe_url = absolute_url(

@@ -285,8 +285,13 @@ class Amendment(models.Model):
         return f"Amendment to {self.opportunity.reference} on {self.made_at:%d %B %Y}"
 
 
-class Question(models.Model):
-    """A clarification question; its answer is published without the asker's identity."""
+class Question(SendFailures, models.Model):
+    """A clarification question; its answer is published without the asker's identity.
+
+    The opportunity's contact is emailed new questions in batches
+    (``contact_told_at``); a batch that failed to send is recorded on its
+    questions (``SendFailures``).
+    """
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="questions")
     organisation = models.ForeignKey(
@@ -302,6 +307,7 @@ class Question(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    contact_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["asked_at"]

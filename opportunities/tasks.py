@@ -47,6 +47,14 @@ def send_deadline_reminders():
 
 
 @shared_task
+def send_question_notices():
+    """Hourly: email each opportunity's contact the questions asked since the last notice."""
+    from opportunities import actions
+
+    actions.send_question_notices()
+
+
+@shared_task
 def send_alerts():
     """Daily: email saved searches' new matches, daily or weekly as each asked."""
     from opportunities import actions

@@ -51,14 +51,16 @@ def describe(error, *, limit=MAX_FAILURE_LENGTH):
     return text[:limit]
 
 
-def each_in_its_own_transaction(model, ids, handle, *, job):
+def each_in_its_own_transaction(model, ids, handle, *, job, rows_of=None):
     """Call ``handle(pk)`` for each of ``ids`` in its own transaction; return how many
     calls returned true.
 
     If ``handle`` raises, its work is rolled back, and the row of ``model`` (a
     ``SendFailures``) gets one more ``failed_attempts`` and the error; the other
-    ids are still handled. ``handle`` should mark a row it finishes with
-    ``done()``. A task's soft time limit is not the row's fault: it ends the job.
+    ids are still handled. When each id stands for several rows (one email
+    about many), ``rows_of(pk)`` names the ``model`` rows that failed with it.
+    ``handle`` should mark a row it finishes with ``done()``. A task's soft time
+    limit is not the row's fault: it ends the job.
     """
     succeeded = 0
     for pk in list(ids):
@@ -75,7 +77,7 @@ def each_in_its_own_transaction(model, ids, handle, *, job):
                 model._meta.label,
                 pk,
             )
-            record_failure(model.objects.filter(pk=pk), error)
+            record_failure(rows_of(pk) if rows_of else model.objects.filter(pk=pk), error)
     return succeeded
 
 

@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.send_deadline_reminders",
         "schedule": crontab(minute=5),
     },
+    # Hourly: each opportunity's contact hears of new questions in one email.
+    "send-question-notices": {
+        "task": "opportunities.tasks.send_question_notices",
+        "schedule": crontab(minute=20),
+    },
     # Daily; each saved search says whether it wants a daily or weekly email.
     "send-search-alerts": {
         "task": "opportunities.tasks.send_alerts",

@@ -29,7 +29,12 @@ from opportunities.actions.publishing import (
     require_commissioner,
     update_draft,
 )
-from opportunities.actions.questions import answer_question, ask_question, require_member
+from opportunities.actions.questions import (
+    answer_question,
+    ask_question,
+    require_member,
+    send_question_notices,
+)
 from opportunities.actions.reference import import_cpv_codes
 
 __all__ = [
@@ -54,6 +59,7 @@ __all__ = [
     "list_for_partners",
     "remove_document",
     "require_member",
+    "send_question_notices",
     "save_search",
     "send_alerts",
     "send_deadline_reminders",

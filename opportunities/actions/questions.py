@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opportunities import tasks
+from opportunities import emails, tasks
 from opportunities.actions.publishing import require_commissioner
 from opportunities.models import Question, Status
+from portal import batch
 from portal.authorization import membership_role
 from portal.formats import moment_in_words
 
@@ -69,3 +70,39 @@ def answer_question(*, question, by, answer):
     question.save(update_fields=["answer", "answered_at", "answered_by"])
     tasks.notify_followers_of_answer.delay_on_commit(question.pk)
     return question
+
+
+def send_question_notices(*, now=None):
+    """Email each opportunity's contact the questions asked since its last notice.
+
+    Periodic (hourly): one email per opportunity however many questions came
+    in, listing those still unanswered, with the link to answer them. Each
+    opportunity is sent in its own transaction; one that fails is recorded on
+    its questions and tried again next run while the others are sent. Returns
+    how many emails were sent.
+    """
+    now = now or timezone.now()
+    waiting = Question.objects.filter(contact_told_at__isnull=True)
+    return batch.each_in_its_own_transaction(
+        Question,
+        waiting.values_list("opportunity_id", flat=True).distinct().order_by(),
+        lambda opportunity_id: _tell_contact(opportunity_id, now=now),
+        job="question notices",
+        rows_of=lambda opportunity_id: waiting.filter(opportunity_id=opportunity_id),
+    )
+
+
+def _tell_contact(opportunity_id, *, now):
+    questions = list(
+        Question.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("opportunity")
+        .filter(opportunity_id=opportunity_id, contact_told_at__isnull=True)
+        .order_by("asked_at", "pk")
+    )
+    unanswered = [question for question in questions if not question.is_answered]
+    if unanswered:
+        emails.send_questions_waiting(unanswered[0].opportunity, unanswered)
+    Question.objects.filter(pk__in=[question.pk for question in questions]).update(
+        contact_told_at=now, failed_attempts=0
+    )
+    return bool(unanswered)

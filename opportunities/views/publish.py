@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -54,7 +55,13 @@ def _lots_initial(opportunity):
 @require_http_methods(["GET", "HEAD"])
 def manage(request):
     publisher = _publisher_or_404(request)
-    opportunities = list(Opportunity.objects.filter(publisher=publisher).order_by("-created_at"))
+    opportunities = list(
+        Opportunity.objects.filter(publisher=publisher)
+        .annotate(
+            questions_waiting=Count("questions", filter=Q(questions__answered_at__isnull=True))
+        )
+        .order_by("-created_at")
+    )
     by_status = {status: [] for status in Status}
     for opportunity in opportunities:
         by_status[opportunity.status].append(opportunity)

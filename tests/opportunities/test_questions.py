@@ -345,3 +345,72 @@ def test_an_account_asks_at_most_twenty_questions_a_day(organisation_admin, clie
         client.user = organisation_admin.user
     with time_machine.travel(datetime(2026, 12, 8, 0, 1, tzinfo=UTC), tick=False):
         assert ask_page(client, "The next day?")["Location"] == asked
+
+
+# --- Telling the opportunity's contact -------------------------------------------------
+
+
+def test_the_contact_gets_one_email_listing_the_new_questions(asker, publisher_commissioner):
+    opportunity = OpportunityFactory(contact_email="buyer@council.example", contact_name="Sam")
+    ask(opportunity, asker, "Will TUPE apply?")
+    ask(opportunity, asker, "Is there a budget for travel?")
+    assert actions.send_question_notices() == 1
+    [message] = mail.outbox
+    assert message.to == ["buyer@council.example"]
+    assert message.subject.startswith(f"2 new questions on {opportunity.reference}")
+    assert "1. Will TUPE apply?" in message.body
+    assert "2. Is there a budget for travel?" in message.body
+    assert f"/opportunities/{opportunity.reference}/questions/" in message.body
+    assert "Quiet Bidders" not in message.body and "Robin" not in message.body
+    # Told once: the next run sends nothing until another question comes.
+    assert actions.send_question_notices() == 0
+    ask(opportunity, asker, "When is the clarification meeting?")
+    assert actions.send_question_notices() == 1
+    assert "1. When is the clarification meeting?" in mail.outbox[-1].body
+    assert "TUPE" not in mail.outbox[-1].body
+
+
+def test_a_question_answered_before_the_notice_is_not_sent(asker, publisher_commissioner):
+    opportunity = OpportunityFactory(publisher=publisher_commissioner.organisation)
+    question = ask(opportunity, asker)
+    actions.answer_question(question=question, by=publisher_commissioner.user, answer="No.")
+    mail.outbox.clear()
+    assert actions.send_question_notices() == 0
+    assert mail.outbox == []
+
+
+def test_a_notice_that_fails_is_recorded_and_retried_while_the_others_are_sent(asker, settings):
+    from tests.mail import mail_server
+
+    refused = OpportunityFactory(contact_email="gone@council.example")
+    fine = OpportunityFactory(contact_email="buyer@council.example")
+    ask(refused, asker)
+    ask(fine, asker)
+    with mail_server(settings, refused={"gone@council.example"}) as server:
+        assert actions.send_question_notices() == 1
+        assert server.recipients() == ["buyer@council.example"]
+        failed = Question.objects.get(opportunity=refused)
+        assert (failed.contact_told_at, failed.failed_attempts) == (None, 1)
+        assert failed.last_failure.startswith("SMTPRecipientsRefused")
+        server.refused.clear()
+        assert actions.send_question_notices() == 1
+        failed.refresh_from_db()
+        assert failed.contact_told_at is not None and failed.failed_attempts == 0
+
+
+def test_your_opportunities_counts_the_questions_to_answer(commissioner):
+    opportunity = OpportunityFactory(publisher=commissioner.organisation)
+    asker = MembershipFactory()
+    ask(opportunity, asker, "One?")
+    ask(opportunity, asker, "Two?")
+    answered = ask(opportunity, asker, "Three?")
+    actions.answer_question(question=answered, by=commissioner.user, answer="Yes.")
+    text = commissioner.get("/opportunities/manage/").text
+    assert "2 questions to answer" in text
+    assert f'href="/opportunities/{opportunity.reference}/questions/"' in text
+
+
+def test_the_beat_schedule_sends_question_notices_hourly(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["send-question-notices"]
+    assert entry["task"] == "opportunities.tasks.send_question_notices"
+    assert entry["schedule"].hour == set(range(24))
