@@ -1,12 +1,14 @@
-"""Saved searches and follows in the admin site, for site admins to see which emails fail.
+"""Saved searches, follows and questions in the admin site, for site admins to see which
+emails fail.
 
-Read-only: the alert and reminder jobs write these rows (``portal.batch``), and
-a saved search is its owner's own.
+Read-only: the alert, reminder and question-notice jobs write these rows
+(``portal.batch``), and a saved search is its owner's own. A question is shown
+without who asked it, as everywhere else.
 """
 
 from django.contrib import admin
 
-from opportunities.models import Follow, SavedSearch
+from opportunities.models import Follow, Question, SavedSearch
 from portal.admin import ReadOnlyAdmin
 from portal.batch import FAILURE_FIELDS, FailingFilter
 
@@ -48,3 +50,12 @@ class FollowAdmin(ReadOnlyAdmin):
         "reminded_1_day_at",
         *FAILURE_FIELDS,
     ]
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    list_display = ["opportunity", "asked_at", "contact_told_at", *FAILURE_FIELDS[:2]]
+    list_filter = [FailingFilter]
+    list_select_related = ["opportunity"]
+    search_fields = ["opportunity__reference"]
+    fields = ["opportunity", "text", "asked_at", "answered_at", "contact_told_at", *FAILURE_FIELDS]
