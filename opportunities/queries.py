@@ -15,7 +15,9 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col, Expression
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from opportunities import listings
 from opportunities.filters import OpportunitySearchFilter, Sort
@@ -219,3 +221,65 @@ def activity_of(organisations):
             .order_by("opportunity__submission_deadline", "pk")
         ),
     }
+
+
+def to_do_for(user, memberships, *, now=None):
+    """What ``user`` should see first about opportunities, as ``(words, url)`` pairs.
+
+    For a commissioner, the questions waiting for an answer and their open
+    opportunities closing within a week; for a member, the opportunities their
+    organisations follow that close within a week. One count query each.
+    """
+    now = now or timezone.now()
+    organisations = [membership.organisation for membership in memberships]
+    publishers = [organisation for organisation in organisations if organisation.can_publish]
+    within_a_week = Q(submission_deadline__lte=now + CLOSING_SOON)
+    to_do = []
+    if publishers:
+        manage = reverse("opportunities:manage")
+        waiting = Question.objects.filter(
+            opportunity__publisher__in=publishers, answered_at__isnull=True
+        ).count()
+        if waiting:
+            to_do.append(
+                (
+                    ngettext("%(n)d question to answer", "%(n)d questions to answer", waiting)
+                    % {"n": waiting},
+                    manage,
+                )
+            )
+        closing = (
+            Opportunity.objects.filter(publisher__in=publishers).live(now).filter(within_a_week)
+        ).count()
+        if closing:
+            to_do.append(
+                (
+                    ngettext(
+                        "%(n)d of your opportunities closes for bids within a week",
+                        "%(n)d of your opportunities close for bids within a week",
+                        closing,
+                    )
+                    % {"n": closing},
+                    manage,
+                )
+            )
+    if organisations:
+        following = (
+            Opportunity.objects.live(now)
+            .filter(within_a_week, follows__organisation__in=organisations)
+            .distinct()
+            .count()
+        )
+        if following:
+            to_do.append(
+                (
+                    ngettext(
+                        "%(n)d opportunity you follow closes for bids within a week",
+                        "%(n)d opportunities you follow close for bids within a week",
+                        following,
+                    )
+                    % {"n": following},
+                    reverse("opportunities:activity"),
+                )
+            )
+    return to_do

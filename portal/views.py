@@ -3,10 +3,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from opportunities import queries as opportunity_queries
 from opportunities.queries import kept_home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
 from organisations.views.manage import acting_organisation
 from portal.authorization import Role, held_roles
+from tracking import queries as tracking_queries
 
 
 @require_safe
@@ -17,11 +19,18 @@ def home(request):
     """
     roles = held_roles(request.user)
     memberships = memberships_of(request.user) if Role.ORGANISATION_MEMBER in roles else []
+    to_do = (
+        opportunity_queries.to_do_for(request.user, memberships)
+        + tracking_queries.to_do_for(request.user)
+        if request.user.is_authenticated
+        else []
+    )
     return render(
         request,
         "home.html",
         {
             "roles": roles,
+            "to_do": to_do,
             "councillor_wards": (
                 wards_represented_by(request.user) if Role.COUNCILLOR in roles else []
             ),

@@ -3,11 +3,14 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.authorization import Permission, has_permission
+from portal.formats import moment_in_words
 from tracking.models import Assessment, Category, Inquiry, Recommendation, TrackingRound
 
 
@@ -265,3 +268,41 @@ def evidence_so_far(assessment):
         .prefetch_related("evidence")
         .order_by("round__number")
     )
+
+
+def to_do_for(user, *, now=None):
+    """What ``user`` should see first about scrutiny tracking, as ``(words, url)`` pairs.
+
+    The assessments they answer for and have still to submit (with the first
+    deadline); for a scrutiny officer, the submissions now late. A count query each.
+    """
+    now = now or timezone.now()
+    to_do = []
+    owed = Assessment.objects.filter(
+        recommendation__responsible_people=user, submitted_at__isnull=True, decided_at__isnull=True
+    ).aggregate(n=Count("pk"), first=Min("round__submission_deadline"))
+    if owed["n"]:
+        to_do.append(
+            (
+                ngettext(
+                    "%(n)d assessment to submit, by %(moment)s",
+                    "%(n)d assessments to submit, the first by %(moment)s",
+                    owed["n"],
+                )
+                % {"n": owed["n"], "moment": moment_in_words(owed["first"])},
+                reverse("tracking:my_assessments"),
+            )
+        )
+    if has_permission(user, Permission.MANAGE_SCRUTINY):
+        late = Assessment.objects.filter(
+            submitted_at__isnull=True, decided_at__isnull=True, round__submission_deadline__lte=now
+        ).count()
+        if late:
+            to_do.append(
+                (
+                    ngettext("%(n)d assessment is late", "%(n)d assessments are late", late)
+                    % {"n": late},
+                    reverse("tracking:dashboard"),
+                )
+            )
+    return to_do

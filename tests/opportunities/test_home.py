@@ -115,10 +115,11 @@ def _home_data(count):
 
 
 # A visitor: the two counts and the two lists. A member of an organisation adds
-# the session, the user, their roles (councillor, memberships), memberships and
-# whether they answer for scrutiny recommendations (the navigation).
+# the session, the user, their roles (councillor, memberships), memberships,
+# whether they answer for scrutiny recommendations (the navigation) and their
+# to-do counts (followed opportunities closing, assessments owed).
 @pytest.mark.parametrize("count", [5, 40])
-@pytest.mark.parametrize(("persona", "queries"), [("visitor", 4), ("member_of_group", 10)])
+@pytest.mark.parametrize(("persona", "queries"), [("visitor", 4), ("member_of_group", 12)])
 def test_the_home_page_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, count, persona, queries
 ):
@@ -128,3 +129,43 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(queries):
         response = client.get("/")
     assert len(listed_under(response, "Closing soon")) == 5
+
+
+# --- What to do first -------------------------------------------------------------------
+
+
+def test_a_commissioner_sees_questions_to_answer_and_deadlines_first(commissioner):
+    from opportunities import actions
+    from opportunities.models import Question
+
+    ours = opportunity("Carers breaks", closes_in=3, publisher=commissioner.organisation)
+    opportunity("Later one", closes_in=30, publisher=commissioner.organisation)
+    asker = MembershipFactory()
+    for text in ("One?", "Two?"):
+        Question.objects.create(opportunity=ours, organisation=asker.organisation, text=text)
+    text = commissioner.get("/").text
+    banner = text.split('id="to-do-title"')[1].split("</ul>")[0]
+    assert "2 questions to answer" in banner
+    assert "1 of your opportunities closes for bids within a week" in banner
+    assert 'href="/opportunities/manage/"' in banner
+    # It comes before everything else on the page.
+    assert text.index('id="to-do-title"') < text.index("Search opportunities")
+    actions.answer_question(question=Question.objects.first(), by=commissioner.user, answer="Yes.")
+    assert "1 question to answer" in commissioner.get("/").text
+
+
+def test_a_member_sees_followed_opportunities_closing_within_a_week(organisation_admin):
+    from opportunities.models import Follow
+
+    soon = opportunity("Closing soon one", closes_in=2)
+    later = opportunity("Closing later", closes_in=20)
+    for followed in (soon, later):
+        Follow.objects.create(opportunity=followed, organisation=organisation_admin.organisation)
+    banner = organisation_admin.get("/").text.split('id="to-do-title"')[1].split("</ul>")[0]
+    assert "1 opportunity you follow closes for bids within a week" in banner
+    assert 'href="/opportunities/activity/"' in banner
+
+
+def test_nothing_to_do_shows_no_banner(organisation_admin, visitor):
+    assert 'id="to-do-title"' not in organisation_admin.get("/").text
+    assert 'id="to-do-title"' not in visitor.get("/").text
