@@ -422,3 +422,12 @@ def test_a_round_opened_meanwhile_refuses_the_form_with_what_is_left(
     assert f'href="{_round_url("tracking:record_decision", second, "R02")}"' in page
     assert 'name="committee_name"' not in page
     assert tracking_round.inquiry.rounds.count() == 2
+
+
+def test_the_home_page_tells_a_responsible_person_what_to_submit_first(
+    client, tracking_round, responsible, officer
+):
+    banner = _as(client, responsible).get("/").content.decode().split('id="to-do-title"')[1]
+    assert "3 assessments to submit, the first by" in banner.split("</ul>")[0]
+    assert f'href="{reverse("tracking:my_assessments")}"' in banner
+    assert 'id="to-do-title"' not in _as(client, officer).get("/").content.decode()
