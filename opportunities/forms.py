@@ -12,9 +12,16 @@ from opportunities.actions import changed_deadlines, check_dates
 from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
 from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
-from portal.forms import FormHelper, ModelMultipleChoiceField, deadline_fields
-
-MONEY = {"invalid": _("Enter an amount in pounds, like 75000")}
+from portal.forms import (
+    MONEY_HINT,
+    DateField,
+    FormHelper,
+    ModelMultipleChoiceField,
+    MoneyField,
+    date_invalid,
+    deadline_fields,
+    hint,
+)
 
 
 def _helper(*layout):
@@ -100,8 +107,7 @@ class OpportunityForm(forms.ModelForm):
                 "You can use Markdown: blank lines between paragraphs, - for lists, "
                 "## for headings."
             ),
-            "value_high": _("For a single figure, enter it in both boxes"),
-            "contract_start": _("For example, 1/4/2027"),
+            "value_high": hint(MONEY_HINT, _("For a single figure, enter it in both boxes")),
             "extension_options": _("For example, up to 2 further years"),
             "short_window_reason": _(
                 "Needed if organisations get less than 12 weeks to bid. Shown publicly. "
@@ -112,23 +118,30 @@ class OpportunityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "short_window_reason": forms.Textarea(attrs={"rows": 3}),
-            "value_low": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "value_high": forms.TextInput(attrs={"inputmode": "decimal"}),
             "duration_months": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "contract_start": forms.DateInput(format="%d/%m/%Y"),
+        }
+        field_classes = {
+            "value_low": MoneyField,
+            "value_high": MoneyField,
+            "contract_start": DateField,
         }
         error_messages = {
             "title": {"required": _("Enter a title")},
             "summary": {"required": _("Enter a summary")},
-            "value_low": {"required": _("Enter the estimated value"), **MONEY},
-            "value_high": {"required": _("Enter the estimated value"), **MONEY},
+            # Two boxes, two messages: the same words twice would read as one problem.
+            "value_low": {"required": _("Enter the lowest estimated value")},
+            "value_high": {
+                "required": _(
+                    "Enter the highest estimated value, or the same figure again for a single value"
+                )
+            },
             "procedure": {"required": _("Select the procedure")},
             "contact_name": {"required": _("Enter the name of a contact")},
             "contact_email": {
                 "required": _("Enter the contact's email address"),
                 "invalid": _("Enter an email address in the correct format, like name@example.org"),
             },
-            "contract_start": {"invalid": _("Enter the date like 1/4/2027")},
+            "contract_start": {"invalid": date_invalid(_("The contract start date"))},
             "duration_months": {"invalid": _("Enter the length as a whole number of months")},
             "short_window_reason": {
                 "max_length": _("The reason must be 2,000 characters or fewer"),
@@ -261,12 +274,11 @@ class LotForm(forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "value": forms.TextInput(attrs={"inputmode": "decimal"}),
             "max_awards": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
+        field_classes = {"value": MoneyField}
         error_messages = {
             "title": {"required": _("Enter a title for the lot")},
-            "value": MONEY,
             "max_awards": {"invalid": _("Enter how many organisations may win the lot, like 3")},
         }
 

@@ -19,7 +19,14 @@ from organisations.models import (
     ServiceCategory,
     Ward,
 )
-from portal.forms import FormHelper, ModelMultipleChoiceField
+from portal.forms import (
+    DATE_HINT,
+    DateField,
+    FormHelper,
+    ModelMultipleChoiceField,
+    date_invalid,
+    hint,
+)
 
 # Full UK postcode, as Royal Mail formats it (outward code, space, inward code).
 POSTCODE = re.compile(r"^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$")
@@ -159,14 +166,12 @@ class OrganisationForm(forms.ModelForm):
             "description": _("In plain English, in a few sentences. Up to 5,000 characters."),
             "communities_served": _("For example: Somali, Kashmiri, Deaf, LGBT+ older people"),
             "languages": _("Languages other than English that you offer services in"),
-            "charter_signatory_since": _(
-                "Leave empty if you have not signed. For example, 27 3 2021"
-            ),
+            "charter_signatory_since": hint(_("Leave empty if you have not signed."), DATE_HINT),
             "partnering_offer": _("For example: a venue in Aston, Urdu-speaking staff"),
             "partnering_wanted": _("For example: a lead partner with a safeguarding lead"),
         }
+        field_classes = {"charter_signatory_since": DateField}
         widgets = {
-            "charter_signatory_since": forms.DateInput(format="%d/%m/%Y"),
             "paid_staff": forms.TextInput(attrs={"inputmode": "numeric"}),
             "volunteers": forms.TextInput(attrs={"inputmode": "numeric"}),
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -180,15 +185,15 @@ class OrganisationForm(forms.ModelForm):
             "paid_staff": {"invalid": _("Enter the number of paid staff as a whole number")},
             "volunteers": {"invalid": _("Enter the number of volunteers as a whole number")},
             "charter_signatory_since": {
-                "invalid": _("Enter the date you signed the charter, like 27/3/2021")
+                "invalid": date_invalid(_("The date you signed the charter"))
             },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for scheme, (name, label, hint) in IDENTIFIER_FIELDS.items():
+        for scheme, (name, label, help_text) in IDENTIFIER_FIELDS.items():
             self.fields[name] = forms.CharField(
-                label=label, help_text=hint, required=False, max_length=30
+                label=label, help_text=help_text, required=False, max_length=30
             )
             if self.instance.pk:
                 existing = self.instance.identifiers.filter(scheme=scheme).first()
@@ -372,17 +377,16 @@ class DocumentForm(forms.ModelForm):
         labels = {"expires_on": _("Expiry date (if it has one)")}
         help_texts = {
             "file": _("PDF, Word, OpenDocument, PNG or JPEG, smaller than 10 MB"),
-            "expires_on": _(
-                "For example, 31/3/2027. We will remind your members 30 days and 7 days "
-                "before it expires"
+            "expires_on": hint(
+                DATE_HINT, _("We will remind your members 30 days and 7 days before it expires")
             ),
         }
-        widgets = {"expires_on": forms.DateInput(format="%d/%m/%Y")}
+        field_classes = {"expires_on": DateField}
         error_messages = {
             "kind": {"required": _("Select the type of document")},
             "title": {"required": _("Enter a title for the document")},
             "file": {"required": _("Choose a file to upload")},
-            "expires_on": {"invalid": _("Enter the expiry date, like 31/3/2027")},
+            "expires_on": {"invalid": date_invalid(_("The expiry date"))},
         }
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal.formats import date_in_words
-from portal.forms import deadline_fields, layout_helper
+from portal.forms import DATE_HINT, DateField, date_invalid, deadline_fields, hint, layout_helper
 from tracking.actions.text import too_long_message
 from tracking.models import (
     Assessment,
@@ -24,19 +24,15 @@ from tracking.models import (
     TargetDate,
 )
 
-DATE_HELP = _("For example, 14/4/2015")
-DATE_INVALID = _("Enter the date like 14/4/2015")
 
-
-def _date(label, *, required=True, help_text=DATE_HELP, required_message=None):
-    return forms.DateField(
+def _date(label, *, required=True, help_text=DATE_HINT, required_message=None):
+    return DateField(
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(format="%d/%m/%Y"),
         error_messages={
             "required": required_message or _("Enter the %(label)s") % {"label": label.lower()},
-            "invalid": DATE_INVALID,
+            "invalid": date_invalid(label),
         },
     )
 
@@ -290,7 +286,6 @@ class RoundForm(forms.Form):
     )
     meeting_on = _date(
         _("Date of the committee meeting"),
-        help_text=_("For example, 26/9/2027"),
         required_message=_("Enter the date of the committee meeting"),
     )
 
@@ -327,7 +322,7 @@ class AssessmentForm(forms.Form):
     anticipated_on = _date(
         _("Anticipated completion date"),
         required=False,
-        help_text=_("Needed for 3 and 5. For example, 31/3/2027"),
+        help_text=hint(_("Needed for 3 and 5."), DATE_HINT),
     )
     evidence = _long_text(
         EvidenceUpdate,
@@ -345,10 +340,14 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         target = recommendation.completion_target
         if target is not None:
-            self.fields["achieved_on"].help_text = _(
-                "If it is achieved. The target was %(date)s: done by then is 1 Achieved (fully), "
-                "after it is 2 Achieved (late)."
-            ) % {"date": date_in_words(target)}
+            self.fields["achieved_on"].help_text = hint(
+                _(
+                    "If it is achieved. The target was %(date)s: done by then is 1 Achieved "
+                    "(fully), after it is 2 Achieved (late)."
+                )
+                % {"date": date_in_words(target)},
+                DATE_HINT,
+            )
             # static/js/portal.mjs picks 1 or 2 from the date typed.
             self.fields["achieved_on"].widget.attrs["data-completion-target"] = target.isoformat()
         self.helper = layout_helper(
@@ -365,7 +364,7 @@ class DecisionForm(forms.Form):
     anticipated_on = _date(
         _("Anticipated completion date"),
         required=False,
-        help_text=_("Needed for 3 and 5. For example, 31/3/2027"),
+        help_text=hint(_("Needed for 3 and 5."), DATE_HINT),
     )
     comment = _long_text(
         Assessment,

@@ -74,8 +74,8 @@ def test_a_six_week_window_asks_for_a_reason_and_keeps_what_was_typed(commission
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"submission_date": "31/02/2027"}, "submission_date", "Enter the date like"),
-        ({"submission_time": "25:00"}, "submission_time", "Enter the time like"),
+        ({"submission_date": "31/02/2027"}, "submission_date", "must be a real date, like"),
+        ({"submission_time": "25:00"}, "submission_time", "must be a real time, like"),
         ({"value_low": "lots"}, "value_low", "Enter an amount in pounds"),
         ({"value_low": "200000"}, "value_high", "at least the bottom"),
         ({"title": ""}, "title", "Enter a title"),
