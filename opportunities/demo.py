@@ -154,7 +154,8 @@ def _seed_questions(opportunities, organisations, *, by):
         _once(
             Question,
             {"opportunity": opportunity, "text": text},
-            timestamps={"asked_at": asked_at},
+            # Asked weeks ago: the hourly job told the contact then.
+            timestamps={"asked_at": asked_at, "contact_told_at": asked_at},
             organisation=organisation,
             asked_by=_member(organisation),
             answer=answer,
