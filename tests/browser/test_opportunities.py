@@ -25,9 +25,7 @@ def in_weeks(weeks):
 
 def commissioner_publishes_with_a_six_week_window(page):
     sign_in(page, "commissioner@example.org", DEMO_PASSWORD)
-    page.follow(
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your opportunities")
-    )
+    page.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Publishing"))
     page.follow(page.get_by_role("button", name="Create an opportunity"))
 
     page.get_by_label("Title", exact=True).fill(TITLE)

@@ -95,7 +95,7 @@ def people(transactional_db, settings, tmp_path):
 
 def officer_creates_the_inquiry_and_opens_round_one(page, dates, officer, responsible, mailoutbox):
     sign_in(page, officer.email, PASSWORD)
-    page.follow(menu(page).get_by_role("link", name="Scrutiny dashboard"))
+    page.follow(menu(page).get_by_role("link", name="Dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Scrutiny dashboard")
     page.follow(page.get_by_role("button", name="Add an inquiry"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an inquiry")
@@ -171,7 +171,7 @@ def officer_creates_the_inquiry_and_opens_round_one(page, dates, officer, respon
 
 def responsible_person_submits_both_assessments(phone, dates, responsible):
     sign_in(phone, responsible.email, PASSWORD)
-    phone.follow(menu(phone).get_by_role("link", name="Your assessments"))
+    phone.follow(menu(phone).get_by_role("link", name="Assessments"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your assessments")
     table = phone.get_by_role("table", name=re.compile(rf"^{TITLE}, round 1"))
     expect(table.get_by_role("row").filter(has_text="R01")).to_contain_text("To do")
@@ -221,7 +221,7 @@ def responsible_person_submits_both_assessments(phone, dates, responsible):
 
 
 def officer_records_the_committees_decisions(page, dates):
-    page.follow(menu(page).get_by_role("link", name="Scrutiny dashboard"))
+    page.follow(menu(page).get_by_role("link", name="Dashboard"))
     coming_up = page.get_by_role(
         "table", name="Tracking rounds whose committee meeting has not happened yet"
     ).get_by_role("row", name=re.compile(TITLE))

@@ -125,7 +125,7 @@ def test_councillors_find_the_digest_in_the_navigation(persona, shown, request):
 @pytest.mark.parametrize("page", ["councillors:digests", "councillors:signposting_log"])
 def test_the_digest_is_the_current_navigation_entry_on_councillors_pages(councillor, page):
     navigation = councillor.get(reverse(page)).context["navigation"]
-    assert [entry["label"] for entry in navigation if entry["active"]] == ["Your digest"]
+    assert [entry["label"] for entry in navigation if entry["active"]] == ["Digests"]
 
 
 # --- One digest --------------------------------------------------------------------------------

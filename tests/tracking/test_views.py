@@ -266,11 +266,13 @@ def test_the_dashboard_shows_late_submissions(client, tracking_round, officer, t
 
 
 def test_navigation_offers_each_role_its_pages(client, tracking_round, officer, responsible):
-    assert "Scrutiny tracking" in client.get("/").content.decode()
-    page = _as(client, officer).get("/").content.decode()
-    assert "Scrutiny dashboard" in page
-    page = _as(client, responsible).get("/").content.decode()
-    assert "Your assessments" in page and "Scrutiny dashboard" not in page
+    def navigation(client):
+        return {entry["label"]: entry["url"] for entry in client.get("/").context["navigation"]}
+
+    assert navigation(client)["Scrutiny"] == "/tracking/"
+    assert navigation(_as(client, officer))["Dashboard"] == "/tracking/manage/"
+    entries = navigation(_as(client, responsible))
+    assert entries["Assessments"] == "/tracking/assessments/" and "Dashboard" not in entries
 
 
 def test_an_officer_submits_for_the_executive_and_returns_to_the_round(
