@@ -2,11 +2,12 @@
 
 Every page a test loads is checked the same way, through ``page.visit``,
 ``page.follow`` and ``page.submit``: axe-core's WCAG 2.2 A and AA rules run,
-a full-page screenshot is saved under ``test-artifacts/screenshots/``, and at
-the end of the test any accessibility violation, browser console error or
-request to another host fails it. A page that loads without being checked
-(a navigation the helpers did not make) fails the test too, so nothing slips
-through unseen.
+the page is laid out at 320 and 375 CSS pixels to see that nothing makes it
+wider than the screen, a full-page screenshot is saved under
+``test-artifacts/screenshots/``, and at the end of the test any accessibility
+violation, overflow, browser console error or request to another host fails
+it. A page that loads without being checked (a navigation the helpers did not
+make) fails the test too, so nothing slips through unseen.
 """
 
 import os
@@ -29,6 +30,19 @@ WCAG_22_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 375, "height": 740}
+# WCAG 1.4.10 Reflow: 320 CSS pixels (1280 at 400% zoom); 375 is a common phone.
+NARROW_WIDTHS = (320, 375)
+# The elements sticking out past the right edge that contain no other such
+# element: what a person fixing the overflow needs to look at.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = (element) => element.getBoundingClientRect().right > width + 0.5;
+  return [...document.body.querySelectorAll("*")]
+    .filter((element) => out(element) && ![...element.children].some(out))
+    .slice(0, 3)
+    .map((element) => `<${element.localName} class="${element.className}">`
+      + ` "${(element.textContent || "").trim().slice(0, 40)}"`);
+}"""
 HERE = Path(__file__).resolve().parent
 
 
@@ -127,6 +141,7 @@ class CheckedPage:
         self._checked = 0
         self.screenshots = []
         self.violations = []
+        self.overflows = []
         self.console_errors = []
         self.foreign_requests = []
         self._expected_status_errors = set()
@@ -212,7 +227,25 @@ class CheckedPage:
         )
         for violation in results.response["violations"]:
             self.violations.append((url, violation))
+        self.check_reflow()
         self.screenshot_now()
+
+    def check_reflow(self):
+        """Lay the page out at each narrow width and record any horizontal overflow.
+
+        A wide table may scroll inside its own region, but the page itself must
+        never scroll sideways. The viewport is put back afterwards.
+        """
+        viewport = self._page.viewport_size
+        for width in NARROW_WIDTHS:
+            self._page.set_viewport_size({"width": width, "height": viewport["height"]})
+            overflow = self._page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                culprits = self._page.evaluate(OVERFLOWING)
+                self.overflows.append((self._page.url, width, overflow, culprits))
+        self._page.set_viewport_size(viewport)
 
     def screenshot_now(self):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -234,6 +267,10 @@ class CheckedPage:
                 f"axe {violation['id']} ({violation['impact']}) on {url}: "
                 f"{violation['help']} — {targets}"
             )
+        problems += [
+            f"{url} is {overflow}px wider than a {width}px screen: {', '.join(culprits)}"
+            for url, width, overflow, culprits in self.overflows
+        ]
         problems += [f"console error on {url}: {text}" for url, text in self.console_errors]
         problems += [
             f"request to another host from {url}: {target}" for url, target in self.foreign_requests
