@@ -77,7 +77,8 @@ def visitor_finds_it_with_two_filters_and_words(visitor):
     visitor.get_by_label("Carers' support", exact=True).check()
     visitor.get_by_label("Suitable for small organisations").check()
     visitor.get_by_label("Search by keyword").fill("befriending")
-    visitor.submit("Apply filters")
+    # The button under the checkboxes just ticked (the same one sits above them).
+    visitor.follow(visitor.get_by_role("button", name="Apply filters", exact=True).last)
     expect(visitor.get_by_role("heading", name="1 opportunity")).to_be_visible()
     visitor.follow(visitor.get_by_role("link", name=TITLE))
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
