@@ -77,6 +77,18 @@ def _cleaned(message):
     return message
 
 
+def _relay(*, earlier, refusal, by, share_address, **fields):
+    """Record a message and relay it after commit, unless ``earlier`` holds one from the
+    last day (then ``refusal``). The caller has locked the row messages queue on."""
+    if earlier.filter(sent_at__gt=timezone.now() - CONTACT_INTERVAL).exists():
+        raise ValidationError({"message": refusal})
+    message = PartnerContact.objects.create(
+        sent_by=by, reply_to=by.email if share_address else "", **fields
+    )
+    tasks.relay_partner_contact.delay_on_commit(message.pk)
+    return message
+
+
 @transaction.atomic
 def contact_partner(*, listing, organisation, by, message, share_address=False):
     """Send ``message`` from ``organisation`` to the listing organisation's members.
@@ -97,30 +109,21 @@ def contact_partner(*, listing, organisation, by, message, share_address=False):
     # Contacts to one listing wait for each other, so a message sent twice at
     # once finds the first and is refused rather than relayed twice.
     PartnerListing.objects.select_for_update().filter(pk=listing.pk).first()
-    if PartnerContact.objects.filter(
-        listing=listing,
-        organisation=organisation,
-        in_reply_to=None,
-        sent_at__gt=timezone.now() - CONTACT_INTERVAL,
-    ).exists():
-        raise ValidationError(
-            {
-                "message": _(
-                    "Your organisation contacted %(name)s in the last day. "
-                    "Wait for their reply before writing again"
-                )
-                % {"name": listing.organisation.name}
-            }
+    return _relay(
+        earlier=PartnerContact.objects.filter(
+            listing=listing, organisation=organisation, in_reply_to=None
+        ),
+        refusal=_(
+            "Your organisation contacted %(name)s in the last day. "
+            "Wait for their reply before writing again"
         )
-    contact = PartnerContact.objects.create(
+        % {"name": listing.organisation.name},
+        by=by,
+        share_address=share_address,
         listing=listing,
         organisation=organisation,
-        sent_by=by,
         message=message,
-        reply_to=by.email if share_address else "",
     )
-    tasks.relay_partner_contact.delay_on_commit(contact.pk)
-    return contact
 
 
 @transaction.atomic
@@ -139,23 +142,17 @@ def reply_to_partner(*, contact, by, message, share_address=False):
         raise ValueError("A reply is answered by writing to the listing again.")
     message = _cleaned(message)
     PartnerContact.objects.select_for_update().filter(pk=contact.pk).first()
-    if contact.replies.filter(sent_at__gt=timezone.now() - CONTACT_INTERVAL).exists():
-        raise ValidationError(
-            {
-                "message": _(
-                    "Your organisation replied to %(name)s in the last day. "
-                    "Wait for their answer before writing again"
-                )
-                % {"name": contact.organisation.name}
-            }
+    return _relay(
+        earlier=contact.replies.all(),
+        refusal=_(
+            "Your organisation replied to %(name)s in the last day. "
+            "Wait for their answer before writing again"
         )
-    reply = PartnerContact.objects.create(
+        % {"name": contact.organisation.name},
+        by=by,
+        share_address=share_address,
         listing=listing,
         organisation=listing.organisation,
-        sent_by=by,
         message=message,
-        reply_to=by.email if share_address else "",
         in_reply_to=contact,
     )
-    tasks.relay_partner_contact.delay_on_commit(reply.pk)
-    return reply

@@ -22,6 +22,21 @@ def _live_listings(opportunity):
     )
 
 
+def _sent(request, form, send, confirmation, opportunity):
+    """Relay a valid message with ``send()`` within the rate limit: the response to give
+    (the 429 page, or back to the board saying ``confirmation``), or None with the
+    action's refusal on ``form``."""
+    if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
+        return refused
+    try:
+        send()
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    messages.success(request, confirmation)
+    return redirect("opportunities:partners", reference=opportunity.reference)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def partners(request, reference):
@@ -93,23 +108,17 @@ def contact(request, reference, pk):
     )
     form = PartnerContactForm(request.POST or None, email=request.user.email)
     if request.method == "POST" and form.is_valid():
-        if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
-            return refused
-        try:
-            actions.contact_partner(
-                listing=listing,
-                organisation=organisation,
-                by=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your message has been sent to %(name)s.") % {"name": listing.organisation},
-            )
-            return redirect("opportunities:partners", reference=opportunity.reference)
+        sent = _sent(
+            request,
+            form,
+            lambda: actions.contact_partner(
+                listing=listing, organisation=organisation, by=request.user, **form.cleaned_data
+            ),
+            _("Your message has been sent to %(name)s.") % {"name": listing.organisation},
+            opportunity,
+        )
+        if sent:
+            return sent
     return render(
         request,
         "opportunities/partner_contact.html",
@@ -141,18 +150,15 @@ def reply(request, reference, pk):
     )
     form = PartnerContactForm(request.POST or None, email=request.user.email)
     if request.method == "POST" and form.is_valid():
-        if refused := ratelimit.limit(request, "partner-contact", **ratelimit.PARTNER_CONTACTS):
-            return refused
-        try:
-            actions.reply_to_partner(contact=contact, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your reply has been sent to %(name)s.") % {"name": contact.organisation},
-            )
-            return redirect("opportunities:partners", reference=opportunity.reference)
+        sent = _sent(
+            request,
+            form,
+            lambda: actions.reply_to_partner(contact=contact, by=request.user, **form.cleaned_data),
+            _("Your reply has been sent to %(name)s.") % {"name": contact.organisation},
+            opportunity,
+        )
+        if sent:
+            return sent
     return render(
         request,
         "opportunities/partner_reply.html",

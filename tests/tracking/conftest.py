@@ -21,6 +21,21 @@ def responsible():
     return UserFactory(full_name="Joanne Pryce")
 
 
+def make_inquiry_without_recommendations(*, by):
+    """An inquiry the committee approved with no recommendations entered yet."""
+    return actions.create_inquiry(
+        by=by,
+        title="Libraries",
+        slug="libraries",
+        committee_name="Learning Overview and Scrutiny Committee",
+        lead_member="Councillor Jane Doe",
+        lead_officer="Rose Kiely",
+        approved_on=datetime.date(2026, 1, 5),
+        officer=by,
+        summary="",
+    )
+
+
 def make_inquiry(*, by, responsible, title="Parks and Open Spaces", slug="parks", targets=None):
     """An inquiry with R01–R03; ``targets`` maps reference to its completion target date."""
     today = timezone.localdate()

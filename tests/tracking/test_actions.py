@@ -6,7 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import UserFactory
-from tests.tracking.conftest import make_inquiry, open_next_round
+from tests.tracking.conftest import (
+    make_inquiry,
+    make_inquiry_without_recommendations,
+    open_next_round,
+)
 from tracking import actions
 from tracking.models import Category, Recommendation
 
@@ -94,17 +98,7 @@ def test_a_round_cannot_open_while_the_last_has_undecided_assessments(
 
 
 def test_a_round_needs_recommendations_to_track(officer):
-    inquiry = actions.create_inquiry(
-        by=officer,
-        title="Libraries",
-        slug="libraries",
-        committee_name="Learning Overview and Scrutiny Committee",
-        lead_member="Councillor Jane Doe",
-        lead_officer="Rose Kiely",
-        approved_on=datetime.date(2026, 1, 5),
-        officer=officer,
-        summary="",
-    )
+    inquiry = make_inquiry_without_recommendations(by=officer)
     with pytest.raises(ValidationError) as excinfo:
         open_next_round(inquiry, by=officer, meeting_on=datetime.date(2099, 1, 1))
     assert excinfo.value.messages == [

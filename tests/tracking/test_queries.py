@@ -6,7 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.tracking.conftest import make_inquiry, open_next_round
+from tests.tracking.conftest import (
+    make_inquiry,
+    make_inquiry_without_recommendations,
+    open_next_round,
+)
 from tracking import actions, queries
 from tracking.models import Category
 
@@ -25,17 +29,7 @@ def _decide(tracking_round, officer, categories):
 
 
 def _no_recommendations(officer, responsible):
-    return actions.create_inquiry(
-        by=officer,
-        title="Libraries",
-        slug="libraries",
-        committee_name="Learning Overview and Scrutiny Committee",
-        lead_member="Councillor Jane Doe",
-        lead_officer="Rose Kiely",
-        approved_on=datetime.date(2026, 1, 5),
-        officer=officer,
-        summary="",
-    )
+    return make_inquiry_without_recommendations(by=officer)
 
 
 def _no_round_yet(officer, responsible):

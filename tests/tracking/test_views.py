@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.tracking.conftest import open_next_round
+from tests.tracking.conftest import make_inquiry_without_recommendations, open_next_round
 from tracking import actions
 from tracking.models import Assessment, Category, Inquiry
 
@@ -380,17 +380,7 @@ def test_opening_a_round_is_refused_once_everything_is_concluded(client, trackin
 
 
 def test_an_inquiry_without_recommendations_asks_for_them_first(client, officer):
-    inquiry = actions.create_inquiry(
-        by=officer,
-        title="Libraries",
-        slug="libraries",
-        committee_name="Learning Overview and Scrutiny Committee",
-        lead_member="Councillor Jane Doe",
-        lead_officer="Rose Kiely",
-        approved_on=datetime.date(2026, 1, 5),
-        officer=officer,
-        summary="",
-    )
+    inquiry = make_inquiry_without_recommendations(by=officer)
     add = reverse("tracking:add_recommendation", args=["libraries"])
     page = _page(_as(client, officer).get(inquiry.get_absolute_url()))
     assert reverse("tracking:open_round", args=["libraries"]) not in page
