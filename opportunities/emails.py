@@ -1,7 +1,7 @@
 """The emails opportunities send, rendered from plain-text templates."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection, send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,11 +28,14 @@ def opportunity_url(opportunity):
     return absolute_url(reverse("opportunities:detail", args=[opportunity.reference]))
 
 
-def _send_each(subject, template, context, recipients):
-    """One message per recipient, so nobody sees another's address."""
+def _send_each(subject, template, context, recipients, *, reply_to=None):
+    """One message per recipient, so nobody sees another's address; replies to ``reply_to``
+    (a list of addresses) when given."""
     body = render_to_string(template, context)
     subject = subject_line(subject)
-    send_mass_mail([(subject, body, None, [address]) for address in recipients])
+    get_connection().send_messages(
+        [EmailMessage(subject, body, to=[address], reply_to=reply_to) for address in recipients]
+    )
 
 
 def send_amendment(amendment):
@@ -135,13 +138,12 @@ def send_partner_contact(contact):
             if writer is not None and writer.is_active
             else _members_addresses(original.organisation)
         )
-    body = render_to_string("opportunities/email/partner_contact.txt", context)
-    reply_to = [contact.reply_to] if contact.reply_to else None
-    get_connection().send_messages(
-        [
-            EmailMessage(subject_line(subject), body, to=[address], reply_to=reply_to)
-            for address in recipients
-        ]
+    _send_each(
+        subject,
+        "opportunities/email/partner_contact.txt",
+        context,
+        recipients,
+        reply_to=[contact.reply_to] if contact.reply_to else None,
     )
 
 
