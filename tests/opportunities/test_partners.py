@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from opportunities import actions
 from opportunities.models import PartnerContact, PartnerListing, PartnerRole
@@ -330,7 +331,7 @@ def test_the_contact_form_says_exactly_what_the_recipient_will_see(organisation_
     url = f"/opportunities/{opportunity.reference}/partners/{listing.pk}/contact/"
     page = organisation_admin.get(url).text
     assert "What Lead Charity will see" in page
-    assert organisation_admin.user.full_name in page
+    assert escape(organisation_admin.user.full_name) in page  # O'Donnell is escaped
     assert f"Let them reply to me by email at {organisation_admin.user.email}" in page
 
 
