@@ -3,10 +3,13 @@
 import datetime
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from councillors import weeks
-from councillors.models import Digest, DigestPreference, Signposting
+from councillors.models import Digest, DigestPreference, DigestRun, Signposting
 from organisations.models import KeyContact, Membership, Organisation
 from organisations.queries import search_directory
 from portal.authorization import Permission, has_permission
@@ -128,3 +131,56 @@ def signpostings_of(councillor):
         .select_related("opportunity", "organisation")
         .order_by("-sent_at", "-pk")
     )
+
+
+def to_do_for(user, *, now=None):
+    """What ``user`` should see first about the digest, as ``(words, url)`` pairs.
+
+    For a councillor, this week's digest once it is sent (to read and signpost
+    from), or that the digest is switched off; for a site administrator, the
+    digests the last finished run could not send.
+    """
+    now = now or timezone.now()
+    to_do = []
+    councillor = councillor_of(user)
+    if councillor is not None:
+        this_week = sent_digest(councillor, weeks.week_of(now))
+        if this_week is not None:
+            to_do.append(
+                (
+                    ngettext(
+                        "this week's digest: %(n)d live opportunity to signpost",
+                        "this week's digest: %(n)d live opportunities to signpost",
+                        this_week.opportunity_count,
+                    )
+                    % {"n": this_week.opportunity_count},
+                    reverse("councillors:digest", args=[this_week.week]),
+                )
+            )
+        elif not preference_of(councillor).enabled:
+            to_do.append(
+                (
+                    _("your weekly digest is switched off"),
+                    reverse("councillors:preferences"),
+                )
+            )
+    if has_permission(user, Permission.ADMINISTER_SITE):
+        last_run = (
+            DigestRun.objects.filter(finished_at__isnull=False, dry_run=False)
+            .order_by("-started_at")
+            .only("failed")
+            .first()
+        )
+        if last_run is not None and last_run.failed:
+            to_do.append(
+                (
+                    ngettext(
+                        "%(n)d digest could not be sent in the last run",
+                        "%(n)d digests could not be sent in the last run",
+                        last_run.failed,
+                    )
+                    % {"n": last_run.failed},
+                    reverse("admin:councillors_digestrun_change", args=[last_run.pk]),
+                )
+            )
+    return to_do

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from councillors import queries as councillor_queries
 from opportunities import queries as opportunity_queries
 from opportunities.queries import kept_home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
@@ -22,6 +23,7 @@ def home(request):
     to_do = (
         opportunity_queries.to_do_for(request.user, memberships)
         + tracking_queries.to_do_for(request.user)
+        + councillor_queries.to_do_for(request.user)
         if request.user.is_authenticated
         else []
     )

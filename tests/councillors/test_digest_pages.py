@@ -204,3 +204,47 @@ def test_the_pdf_fetches_nothing_but_inline_data(councillor, monkeypatch):
         refuse_remote("http://example.org/x.png")
     with pytest.raises(ValueError):
         refuse_remote("file:///etc/hostname")
+
+
+# --- The home page's "To do" -------------------------------------------------------------
+
+
+def _banner(client):
+    text = client.get("/").text
+    return text.split('id="to-do-title"')[1].split("</ul>")[0] if 'id="to-do-title"' in text else ""
+
+
+def test_this_weeks_digest_is_first_on_the_councillors_home_page(councillor, time_machine):
+    time_machine.move_to(SENT + datetime.timedelta(hours=3), tick=False)
+    assert _banner(councillor) == ""  # nothing sent this week yet
+    sent_digest(councillor.user.councillor, count=12)
+    banner = _banner(councillor)
+    assert "This week&#x27;s digest: 12 live opportunities to signpost" in banner
+    assert 'href="/councillors/digest/2026-W48/"' in banner
+    # Last week's digest is not something to do this week.
+    time_machine.move_to(SENT + datetime.timedelta(days=7), tick=False)
+    assert _banner(councillor) == ""
+
+
+def test_a_councillor_with_the_digest_off_is_told_where_to_switch_it_on(councillor):
+    from councillors.models import DigestPreference
+
+    DigestPreference.objects.create(councillor=councillor.user.councillor, enabled=False)
+    banner = _banner(councillor)
+    assert "Your weekly digest is switched off" in banner
+    assert 'href="/councillors/digest/preferences/"' in banner
+
+
+def test_a_site_admin_sees_digests_the_last_run_could_not_send(site_admin):
+    from councillors.models import DigestRun
+
+    week = datetime.timedelta(days=7)
+    DigestRun.objects.create(
+        week="2026-W47", started_at=SENT - week, finished_at=SENT - week, failed=5
+    )
+    run = DigestRun.objects.create(week="2026-W48", started_at=SENT, finished_at=SENT, failed=2)
+    banner = _banner(site_admin)
+    assert "2 digests could not be sent in the last run" in banner  # not the older run's 5
+    assert f"/admin/councillors/digestrun/{run.pk}/change/" in banner
+    DigestRun.objects.create(week="2026-W49", started_at=SENT + week, finished_at=SENT + week)
+    assert _banner(site_admin) == ""
