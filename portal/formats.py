@@ -1,8 +1,8 @@
 """Dates and times written the way GOV.UK writes them.
 
-The one place a time of day is put into words: templates use the filters in
+The one place a date or a time of day is put into words: templates use the filters in
 ``portal.templatetags.portal_formats``, Python code these functions, and no
-page or email formats a time itself (``tests/portal/test_formats.py`` looks).
+page or email formats a date or time itself (``tests/portal/test_formats.py`` looks).
 """
 
 from datetime import datetime

@@ -142,13 +142,16 @@ class InquiryForm(forms.Form):
         )
 
 
-_TARGET_LINE = re.compile(r"^(?:(?P<label>.+?)\s+[–-]\s+)?(?P<when>[^–-]+)$")
+# A label is parted from its date by a dash with spaces round it, so a date
+# may have dashes of its own (27-3-2027).
+_TARGET_LINE = re.compile(r"^(?:(?P<label>.+)\s+[–-]\s+)?(?P<when>\S+(?:\s\S+)*)$")
 
 
 def parse_target(line):
     """``Completed – January 2016`` → label, last day of the month, month only.
 
-    The date may be a month and year, ``31 January 2016`` or ``31/1/2016``.
+    The date may be a month and year, ``31 January 2016``, or any form a date
+    box takes (``31/1/2016``, ``31 1 2016``, ``31-1-2016``).
     """
     match = _TARGET_LINE.match(line.strip())
     if match is None:
@@ -164,7 +167,7 @@ def parse_target(line):
             "due_on": TargetDate.end_of_month(month.year, month.month),
             "month_only": True,
         }
-    for pattern in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y"):
+    for pattern in ("%d %B %Y", "%d %b %Y", *DateField.input_formats):
         try:
             day = dt.datetime.strptime(when, pattern).date()
         except ValueError:

@@ -254,7 +254,7 @@ def accept_invitation(request, token):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def history(request, slug):
-    """The audit trail: identifiers, verification, members and publishing rights."""
+    """The audit trail: profile edits, identifiers, verification, members and publishing rights."""
     organisation = _organisation_for(request, Permission.VIEW_ORGANISATION_AUDIT, slug)
     events = organisation.audit_events.select_related("actor")[:500]
     return render(

@@ -62,6 +62,21 @@ function filterLongLists(form) {
 
 document.querySelectorAll("form[data-filter-long-lists]").forEach(filterLongLists);
 
+// A date as a date box takes it (portal.forms.DateField: 27/3/2027, 27 3 2027,
+// 27-3-2027, 27/3/27 or 2027-03-27) as YYYY-MM-DD, or null.
+function isoDate(text) {
+  const value = text.trim();
+  const iso = value.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
+  const dayFirst = value.match(/^(\d{1,2})([/ -])(\d{1,2})\2(\d{4}|\d{2})$/);
+  let day, month, year;
+  if (iso) [, year, month, day] = iso;
+  else if (dayFirst && (dayFirst[4].length === 4 || dayFirst[2] === "/")) {
+    [, day, , month, year] = dayFirst;
+  } else return null;
+  if (year.length === 2) year = `${Number(year) < 69 ? "20" : "19"}${year}`;
+  return `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
+
 // On an assessment form, a date achieved picks the category it implies: on or
 // before the completion target is 1 Achieved (fully), after it 2 Achieved
 // (late). It never overrides a choice of 3 to 6, and the server checks the
@@ -69,10 +84,8 @@ document.querySelectorAll("form[data-filter-long-lists]").forEach(filterLongList
 function suggestAchievedCategory(input) {
   const target = input.dataset.completionTarget; // YYYY-MM-DD
   const update = () => {
-    const match = input.value.trim().match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-    if (!match) return;
-    const [, day, month, year] = match;
-    const achieved = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+    const achieved = isoDate(input.value);
+    if (!achieved) return;
     const chosen = input.form.querySelector('input[name="category"]:checked');
     if (chosen && !["1", "2"].includes(chosen.value)) return;
     const radio = input.form.querySelector(

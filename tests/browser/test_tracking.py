@@ -186,6 +186,18 @@ def responsible_person_submits_both_assessments(phone, dates, responsible):
 
     phone.follow(phone.get_by_role("link", name="Submit assessment for R02"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Assess R02")
+    # A date achieved, typed in any form the box takes, picks the category it
+    # implies: on or before the target 1, after it 2.
+    achieved = phone.get_by_label("Date achieved")
+    late = dates.r02_target + datetime.timedelta(days=1)
+    for day, separator, category in [
+        (dates.r02_target, "-", "1 – Achieved (fully)"),
+        (late, " ", "2 – Achieved (late)"),
+    ]:
+        achieved.fill(separator.join(str(part) for part in (day.day, day.month, day.year)))
+        achieved.press("Tab")
+        expect(phone.get_by_label(category)).to_be_checked()
+    achieved.fill("")
     phone.get_by_label("6 – In progress").check()
     phone.get_by_label("Evidence of progress").fill(EVIDENCE_R02)
     phone.submit("Submit assessment")

@@ -43,14 +43,12 @@ def test_the_filter_can_leave_off_uk_time_for_a_table_that_says_it_once():
     assert template.render(Context({"at": at})) == "midday on Monday 2 March 2026"
 
 
-# Django's date format characters that show a time of day (or a whole
-# timestamp): https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date
-TIME_FORMAT_CHARACTERS = set("aAfgGhHisuPeIOTZcrU")
-DATE_FILTER = re.compile(
-    r"""\|\s*date\s*(?::\s*(?P<quote>["'])(?P<format>.*?)(?P=quote)|:\s*(?P<name>\w+))?"""
-)
-RAW_TIME = re.compile(
-    r"\|\s*time\b|DATETIME_FORMAT|TIME_FORMAT|\{%\s*now\b|naturaltime|timesince|timeuntil"
+# Django's own date and time filters, and tags that write the clock: a template
+# writes dates with ``date_in_words`` / ``day_in_words`` and times with
+# ``moment_in_words`` instead (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
+RAW_FORMAT = re.compile(
+    r"\|\s*(?:date|time)\b(?:\s*:\s*(?:\"[^\"]*\"|'[^']*'|\w+))?"
+    r"|DATETIME_FORMAT|TIME_FORMAT|\{%\s*now\b|naturaltime|timesince|timeuntil"
 )
 TEMPLATE_SUFFIXES = {".html", ".txt", ".xml"}
 
@@ -64,32 +62,24 @@ def _templates():
             yield path
 
 
-def _shows_a_time(format_string):
-    unescaped = re.sub(r"\\.", "", format_string)
-    return bool(set(unescaped) & TIME_FORMAT_CHARACTERS)
+def _raw_formats(text):
+    return [match.group(0) for match in RAW_FORMAT.finditer(text)]
 
 
-def _raw_time_formats(text):
-    found = [match.group(0) for match in RAW_TIME.finditer(text)]
-    for match in DATE_FILTER.finditer(text):
-        if match.group("name") or (match.group("format") and _shows_a_time(match.group("format"))):
-            found.append(match.group(0))
-    return found
+def test_the_scan_finds_a_raw_date_or_time_format():
+    assert _raw_formats('{{ at|date:"j F Y, g:i a" }}') == ['|date:"j F Y, g:i a"']
+    assert _raw_formats("{{ at|time }}") == ["|time"]
+    assert _raw_formats("{{ at|date:SHORT_DATETIME_FORMAT }}") != []
+    assert _raw_formats('{{ on|date:"j F Y" }}') == ['|date:"j F Y"']
+    assert _raw_formats("{{ on|date_in_words }} at {{ x|timely }}") == []
 
 
-def test_the_scan_finds_a_raw_time_format():
-    assert _raw_time_formats('{{ at|date:"j F Y, g:i a" }}') == ['|date:"j F Y, g:i a"']
-    assert _raw_time_formats("{{ at|time }}") == ["|time"]
-    assert _raw_time_formats("{{ at|date:SHORT_DATETIME_FORMAT }}") != []
-    assert _raw_time_formats('{{ on|date:"j F Y" }} at {{ x|timely }}') == []
-
-
-def test_no_template_writes_a_time_of_day_itself():
-    """Every time of day goes through ``moment_in_words``, so "12:00 p.m." is never shown."""
+def test_no_template_formats_a_date_or_time_itself():
+    """Every date and time goes through ``portal.formats``, so "12:00 p.m." is never shown."""
     assert any(_templates())
     offenders = {
         str(path.relative_to(settings.BASE_DIR)): found
         for path in _templates()
-        if (found := _raw_time_formats(path.read_text(encoding="utf-8")))
+        if (found := _raw_formats(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}

@@ -205,3 +205,33 @@ def test_the_migration_renders_markdown_saved_before(inquiry, tracking_round, re
     assert "<strong>surveyed</strong>" in EvidenceUpdate.objects.get().text_html
     assert all("<li>a) first part</li>" in r.text_html for r in Recommendation.objects.all())
     assert "parks" in Inquiry.objects.get().summary_html
+
+
+# --- Target dates, one per line ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "due_on", "month_only"),
+    [
+        ("Completed – January 2016", "Completed", datetime.date(2016, 1, 31), True),
+        ("Interim report - Oct 2015", "Interim report", datetime.date(2015, 10, 31), True),
+        ("31 January 2016", "", datetime.date(2016, 1, 31), False),
+        # Every form a date box takes, dashes included.
+        ("Completed – 31/1/2016", "Completed", datetime.date(2016, 1, 31), False),
+        ("Completed – 31 1 2016", "Completed", datetime.date(2016, 1, 31), False),
+        ("Completed - 31-1-2016", "Completed", datetime.date(2016, 1, 31), False),
+        ("Phase 2 - review – 2016-01-31", "Phase 2 - review", datetime.date(2016, 1, 31), False),
+    ],
+)
+def test_a_target_line_reads_a_label_and_any_date_a_date_box_takes(line, label, due_on, month_only):
+    from tracking.forms import parse_target
+
+    assert parse_target(line) == {"label": label, "due_on": due_on, "month_only": month_only}
+
+
+@pytest.mark.parametrize("line", ["Completed – someday", "31/2/2016", "Completed –", ""])
+def test_a_target_line_without_a_real_date_is_refused(line):
+    from tracking.forms import parse_target
+
+    with pytest.raises(ValueError):
+        parse_target(line)
