@@ -1,0 +1,100 @@
+"""The emails tenders send, rendered from plain-text templates.
+
+They go only to members of the bidding organisations: nothing about a bid is
+emailed to anyone else before the box is opened.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.emails import absolute_url
+from organisations.models import Membership
+from portal.mail import subject_line
+from tenders.models import Bid, BidPartner
+
+
+def _addresses(organisations, *, admins_only=False):
+    memberships = Membership.objects.filter(organisation__in=organisations, user__is_active=True)
+    if admins_only:
+        memberships = memberships.filter(role="admin")
+    return sorted(set(memberships.values_list("user__email", flat=True)))
+
+
+def _send_each(subject, template, context, recipients):
+    """One message per recipient, so nobody sees another's address."""
+    body = render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
+    subject = subject_line(subject)
+    get_connection().send_messages([EmailMessage(subject, body, to=[a]) for a in recipients])
+
+
+def bid_url(bid):
+    return absolute_url(reverse("tenders:bid", args=[bid.reference]))
+
+
+def send_receipt(version):
+    bid = version.bid
+    _send_each(
+        f"Receipt for your bid {bid.reference} for {bid.tender.opportunity.reference}",
+        "tenders/email/receipt.txt",
+        {
+            "version": version,
+            "bid": bid,
+            "opportunity": bid.tender.opportunity,
+            "url": bid_url(bid),
+        },
+        _addresses([bid.organisation]),
+    )
+    type(version).objects.filter(pk=version.pk).update(receipt_sent_at=timezone.now())
+
+
+def send_partner_request(partner):
+    bid = partner.bid
+    _send_each(
+        f"{bid.organisation.name} asks {partner.organisation.name} to join a bid",
+        "tenders/email/partner_request.txt",
+        {
+            "partner": partner,
+            "bid": bid,
+            "opportunity": bid.tender.opportunity,
+            "url": absolute_url(reverse("tenders:partnership", args=[partner.pk])),
+        },
+        _addresses([partner.organisation], admins_only=True),
+    )
+
+
+def send_partner_answer(partner):
+    bid = partner.bid
+    _send_each(
+        f"{partner.organisation.name} has {'confirmed' if partner.is_confirmed else 'declined'} "
+        f"your bid {bid.reference}",
+        "tenders/email/partner_answer.txt",
+        {
+            "partner": partner,
+            "bid": bid,
+            "opportunity": bid.tender.opportunity,
+            "url": bid_url(bid),
+        },
+        _addresses([bid.organisation]),
+    )
+
+
+def send_method_change(amendment):
+    opportunity = amendment.opportunity
+    bids = Bid.objects.filter(tender__opportunity=opportunity, withdrawn_at__isnull=True)
+    partners = BidPartner.objects.filter(bid__in=bids, confirmed_at__isnull=False)
+    organisations = set(bids.values_list("organisation", flat=True)) | set(
+        partners.values_list("organisation", flat=True)
+    )
+    _send_each(
+        f"The evaluation method of {opportunity.reference} has changed",
+        "tenders/email/method_change.txt",
+        {
+            "amendment": amendment,
+            "opportunity": opportunity,
+            "url": absolute_url(reverse("opportunities:detail", args=[opportunity.reference])),
+        },
+        _addresses(organisations),
+    )

@@ -1,0 +1,265 @@
+"""Reads for tenders: what a bidder shares from the registry, what a bid still lacks,
+and what a commissioner may know before the box is opened."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations.models import DocumentKind
+from tenders import rules
+from tenders.models import Bid, BidPartner, Tender
+
+# What the registry holds that a commissioner needs to see with a bid.
+POLICY_KINDS = (
+    DocumentKind.SAFEGUARDING,
+    DocumentKind.EQUALITY,
+    DocumentKind.HEALTH_SAFETY,
+    DocumentKind.DATA_PROTECTION,
+    DocumentKind.INSURANCE,
+)
+
+
+def shared_details(organisation, *, today=None):
+    """What the registry shares with the commissioner when ``organisation`` bids.
+
+    Never typed into a bid: read from the registry when the bid is shown, and
+    frozen into each submitted version. Each document says whether it has expired.
+    """
+    today = today or timezone.localdate()
+    documents = [
+        {
+            "kind": document.kind,
+            "kind_name": str(document.get_kind_display()),
+            "title": document.title,
+            "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+            "expired": bool(document.expires_on and document.expires_on < today),
+        }
+        for document in organisation.documents.all()
+        if document.kind in POLICY_KINDS
+    ]
+    return {
+        "name": organisation.name,
+        "legal_form": str(organisation.get_legal_form_display()),
+        "identifiers": [identifier.org_id for identifier in organisation.identifiers.all()],
+        "size": str(organisation.size_class.label) if organisation.size_class else None,
+        "income_band": str(organisation.get_income_band_display()) or None,
+        "paid_staff": organisation.paid_staff,
+        "volunteers": organisation.volunteers,
+        "address": organisation.address,
+        "postcode": organisation.postcode,
+        "living_wage_employer": organisation.living_wage_employer,
+        "charter_signatory": organisation.is_charter_signatory,
+        "documents": documents,
+        "missing_policies": [
+            str(kind.label)
+            for kind in POLICY_KINDS
+            if kind not in {document["kind"] for document in documents}
+        ],
+    }
+
+
+@dataclass
+class Section:
+    """One line of a bid's task list: a name, where to edit it, and what it still lacks."""
+
+    name: str
+    url_name: str
+    missing: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    started: bool = False
+
+    @property
+    def complete(self):
+        return not self.missing
+
+
+def bid_lots(bid):
+    """The lots the bid is for, or ``[None]`` for an opportunity without lots."""
+    opportunity_lots = list(bid.tender.opportunity.lots.all())
+    if not opportunity_lots:
+        return [None]
+    chosen = {lot.pk for lot in bid.lots.all()}
+    return [lot for lot in opportunity_lots if lot.pk in chosen]
+
+
+def checklist(bid, *, today=None):
+    """The bid's task list: each section with what is still missing before it can be submitted.
+
+    Submission is refused while any section has something missing; warnings
+    (an expired certificate, a missing policy) are shown but do not stop it.
+    """
+    tender = bid.tender
+    has_lots = tender.opportunity.lots.exists()
+    lots = bid_lots(bid)
+    sections = []
+
+    if has_lots:
+        sections.append(
+            Section(
+                _("Lots you are bidding for"),
+                "tenders:bid_lots",
+                missing=[] if lots else [_("Choose at least one lot")],
+                started=bool(lots),
+            )
+        )
+
+    partners = list(bid.partners.select_related("organisation"))
+    waiting = [p.display_name for p in partners if p.is_waiting]
+    declined = [p.display_name for p in partners if p.declined_at]
+    sections.append(
+        Section(
+            _("Partners and subcontractors"),
+            "tenders:bid_partners",
+            missing=[_("%(name)s has declined: remove them") % {"name": n} for n in declined],
+            warnings=[
+                _("%(name)s has not yet confirmed; they cannot read the bid until they do")
+                % {"name": n}
+                for n in waiting
+            ],
+            started=bool(partners),
+        )
+    )
+
+    answers = {(a.criterion_id, a.lot_id): a.text for a in bid.answers.all()}
+    for criterion in tender.criteria.all():
+        for lot in lots if (criterion.per_lot and has_lots) else [None]:
+            text = answers.get((criterion.pk, lot.pk if lot else None), "")
+            words = rules.word_count(text)
+            where = (
+                _("Question %(number)s, %(lot)s") % {"number": criterion.number, "lot": lot}
+                if lot
+                else _("Question %(number)s") % {"number": criterion.number}
+            )
+            missing = []
+            if not text.strip():
+                missing.append(_("Answer question %(number)s") % {"number": criterion.number})
+            elif words > criterion.word_limit:
+                missing.append(
+                    _("Your answer is %(words)s words; the limit is %(limit)s")
+                    % {"words": words, "limit": criterion.word_limit}
+                )
+            section = Section(where, "tenders:bid_answer", missing=missing, started=bool(text))
+            section.criterion, section.lot = criterion, lot
+            sections.append(section)
+
+    if tender.price_weight > 0:
+        priced = {entry.line_id for entry in bid.prices.all()}
+        breakdowns = {b.lot_id: b for b in bid.cost_breakdowns.all()}
+        lines = list(tender.price_lines.all())
+        for lot in lots:
+            lot_id = lot.pk if lot else None
+            lot_lines = [line for line in lines if line.lot_id == lot_id]
+            missing = [
+                _("Price “%(line)s”") % {"line": line.description}
+                for line in lot_lines
+                if line.pk not in priced
+            ]
+            if tender.full_cost_breakdown and lot_id not in breakdowns:
+                missing.append(_("Break the price down into its full costs"))
+            section = Section(
+                _("Price for %(lot)s") % {"lot": lot} if lot else _("Price"),
+                "tenders:bid_price",
+                missing=missing,
+                started=any(line.pk in priced for line in lot_lines),
+            )
+            section.lot = lot
+            sections.append(section)
+
+    commitments = bid.commitments.exists()
+    sections.append(
+        Section(
+            _("Social value commitments"),
+            "tenders:bid_social_value",
+            missing=[] if commitments else [_("Add at least one social value commitment")],
+            started=commitments,
+        )
+    )
+
+    declared = []
+    if bid.has_other_funding is None:
+        declared.append(_("Say whether you have other funding for the same or similar work"))
+    elif bid.has_other_funding and not bid.funding.exists():
+        declared.append(_("List the other funding you have for the same or similar work"))
+    if bid.has_conflicts is None:
+        declared.append(_("Say whether you have any conflicts of interest"))
+    if not bid.living_wage:
+        declared.append(_("Say whether you pay the Real Living Wage"))
+    sections.append(
+        Section(
+            _("Declarations"),
+            "tenders:bid_declarations",
+            missing=declared,
+            started=bid.has_other_funding is not None or bid.has_conflicts is not None,
+        )
+    )
+
+    details = shared_details(bid.organisation, today=today)
+    sections.append(
+        Section(
+            _("Your organisation's details"),
+            "tenders:bid_details",
+            warnings=[
+                _("%(title)s expired on %(date)s: upload a current one to your profile")
+                % {"title": d["title"], "date": d["expires_on"]}
+                for d in details["documents"]
+                if d["expired"]
+            ]
+            + [
+                _("No %(kind)s in your profile") % {"kind": kind.lower()}
+                for kind in details["missing_policies"]
+            ],
+            started=True,
+        )
+    )
+    return sections
+
+
+def missing_from(sections):
+    return [item for section in sections for item in section.missing]
+
+
+def submitted_counts(tender):
+    """``(bids submitted, {lot or None: bids submitted for it})``: all a commissioner may
+    know before the box is opened. No names, no drafts, no withdrawn bids."""
+    submitted = Bid.objects.filter(tender=tender).submitted()
+    total = submitted.count()
+    lots = list(tender.opportunity.lots.all())
+    if not lots:
+        return total, {None: total}
+    per_lot = dict(
+        Bid.lots.through.objects.filter(bid__in=submitted)
+        .values("lot")
+        .annotate(n=Count("bid"))
+        .values_list("lot", "n")
+    )
+    return total, {lot: per_lot.get(lot.pk, 0) for lot in lots}
+
+
+def bids_of(user, tender):
+    """The bids of ``tender`` that ``user`` may read (``Bid.objects.visible_to``)."""
+    return Bid.objects.visible_to(user).filter(tender=tender)
+
+
+def own_bid(user, tender):
+    """The bid ``user``'s organisations lead for ``tender``, or ``None``."""
+    return (
+        Bid.objects.filter(tender=tender, organisation__memberships__user=user)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def partnerships_waiting(user):
+    """Requests to join a consortium bid that ``user`` may answer (as an administrator)."""
+    return BidPartner.objects.filter(
+        organisation__memberships__user=user,
+        organisation__memberships__role="admin",
+        confirmed_at__isnull=True,
+        declined_at__isnull=True,
+    ).select_related("bid__organisation", "bid__tender__opportunity", "organisation")
+
+
+def tender_of(opportunity):
+    return Tender.objects.filter(opportunity=opportunity).first()

@@ -1,0 +1,51 @@
+"""Thin Celery tasks: each takes ids, loads and sends. Enqueued after commit by the actions."""
+
+from celery import shared_task
+
+from tenders import emails
+from tenders.models import BidPartner, BidVersion
+
+
+@shared_task
+def send_receipt(version_id):
+    """Email the receipt of a submitted bid version to the lead organisation's members."""
+    version = BidVersion.objects.select_related("bid__tender__opportunity", "bid__organisation")
+    version = version.filter(pk=version_id).first()
+    if version is not None:
+        emails.send_receipt(version)
+
+
+@shared_task
+def ask_partner_to_confirm(partner_id):
+    """Ask a registered partner's administrators to confirm joining a consortium bid."""
+    partner = _partner(partner_id)
+    if partner is not None and partner.is_waiting:
+        emails.send_partner_request(partner)
+
+
+@shared_task
+def tell_lead_of_partner_answer(partner_id):
+    """Tell the lead organisation's members that a partner confirmed or declined."""
+    partner = _partner(partner_id)
+    if partner is not None and not partner.is_waiting:
+        emails.send_partner_answer(partner)
+
+
+@shared_task
+def tell_bidders_of_method_change(amendment_id):
+    """Email every organisation with a bid, draft or submitted, that the method changed."""
+    from opportunities.models import Amendment
+
+    amendment = Amendment.objects.select_related("opportunity").filter(pk=amendment_id).first()
+    if amendment is not None:
+        emails.send_method_change(amendment)
+
+
+def _partner(partner_id):
+    return (
+        BidPartner.objects.select_related(
+            "bid__tender__opportunity", "bid__organisation", "organisation"
+        )
+        .filter(pk=partner_id)
+        .first()
+    )
