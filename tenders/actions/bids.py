@@ -77,6 +77,8 @@ def _editing(bid, by, now):
     """Check ``by`` may change ``bid`` at ``now``; record that its working copy changed."""
     if not is_bidder(by, bid):
         raise PermissionError("Only members of the lead organisation can change this bid.")
+    # Read afresh: the commissioner may have moved the deadline or changed the rules.
+    bid.tender = Tender.objects.select_related("opportunity").get(pk=bid.tender_id)
     _require_open(bid.tender, now)
     Bid.objects.filter(pk=bid.pk).update(changed_at=now)
     bid.changed_at = now
@@ -90,6 +92,7 @@ def start_bid(*, tender, organisation, by, now=None):
     opportunity is not open or its method is not complete.
     """
     now = now or timezone.now()
+    tender = Tender.objects.select_related("opportunity").get(pk=tender.pk)
     if membership_role(by, organisation) is None:
         raise PermissionError("Only members of the organisation can bid for it.")
     if organisation.pk == tender.opportunity.publisher_id:
