@@ -1,0 +1,1 @@
+"""Views for tenders: the commissioner's method and bid box, and the bidder's bid."""
