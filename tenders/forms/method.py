@@ -65,6 +65,11 @@ class WholePercentField(forms.IntegerField):
         return super().to_python(_PERCENT_DECORATION.sub("", str(value)))
 
 
+def plain(value):
+    """``Decimal("20.00")`` → ``"20"``, ``Decimal("1200.00")`` → ``"1200"``: never ``2E+1``."""
+    return None if value is None else f"{Decimal(value).normalize():f}"
+
+
 def _reason_field():
     return forms.CharField(
         label=_("Why is the method changing?"),
@@ -254,7 +259,8 @@ class WeightsForm(MethodForm):
                     "group": criterion.get_group_display().lower(),
                     "question": criterion.question,
                 },
-                initial=criterion.weight.normalize(),
+                initial=plain(criterion.weight),
+                help_text="",
                 error_messages={"required": _("Enter a weight for every question")},
             )
             self.fields[name].error_messages["required"] = _(
@@ -264,7 +270,7 @@ class WeightsForm(MethodForm):
         self.fields["price_weight"] = PercentField(
             label=_("Price"),
             help_text=hint(_("0 if price is not scored"), PERCENT_HINT),
-            initial=tender.price_weight.normalize(),
+            initial=plain(tender.price_weight),
         )
         self.fields["price_weight"].error_messages["required"] = _(
             "Enter the weight of price, or 0 if price is not scored"
@@ -458,7 +464,7 @@ class PriceLineForm(MethodForm):
                 {
                     "lot": line.lot_id,
                     "description": line.description,
-                    "quantity": line.quantity.normalize(),
+                    "quantity": plain(line.quantity),
                     "unit": line.unit,
                 },
             )

@@ -206,8 +206,8 @@ def weights(request, reference):
         form,
         _("Weights"),
         _(
-            "Each weight is a share of the total score. The questions' weights and the weight "
-            "of price must add up to exactly 100%."
+            "Each weight is a share of the total score, like 20 or 20%. The questions' weights "
+            "and the weight of price must add up to exactly 100%."
         ),
         summary=summary,
         weights_page=True,

@@ -193,6 +193,13 @@ def test_weights_are_saved_as_typed_with_or_without_the_sign(client, tender, pub
     assert Criterion.objects.get(pk=first.pk).weight == Decimal(25)
 
 
+def test_the_weights_page_shows_weights_as_people_write_them(client, tender, publisher_member):
+    page = signed_in(client, publisher_member).get(url("weights", tender))
+    assert 'value="20"' in page.text
+    assert "E+" not in page.text
+    assert "quality 60%, social value 20% and price 20%, a total of 100%" in page.text
+
+
 def test_weights_not_adding_up_to_100_are_refused(client, tender, publisher_member):
     signed_in(client, publisher_member)
     response = client.post(url("weights", tender), weights_data(tender, price="30"))
@@ -287,6 +294,7 @@ def test_a_commissioner_adds_changes_and_removes_a_price_line(client, tender, pu
     line = tender.price_lines.get(description="Support sessions")
     assert (line.lot, line.quantity, line.unit, line.number) == (lot, Decimal(1200), "session", 2)
 
+    assert 'value="1200"' in client.get(url("edit_price_line", tender, line.pk)).text
     data |= {"description": "Group sessions", "quantity": "600"}
     assert client.post(url("edit_price_line", tender, line.pk), data).status_code == 302
     line.refresh_from_db()
