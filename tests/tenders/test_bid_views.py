@@ -480,3 +480,26 @@ def test_query_counts_do_not_grow_with_questions_or_partners(
     with django_assert_max_num_queries(len(queries)):
         response = client.get(url(name, large))
     assert response.status_code == 200 and b"Question 109" in response.content
+
+
+# --- On the opportunity's page and the member's activity ----------------------------------
+
+
+def test_the_opportunity_page_offers_to_start_then_to_continue_a_bid(client, tender, bidder):
+    page = reverse("opportunities:detail", args=[tender.opportunity.reference])
+    signed_in(client, bidder)
+    assert reverse("tenders:start_bid", args=[tender.opportunity.reference]) in (
+        client.get(page).content.decode()
+    )
+    bid = actions.start_bid(tender=tender, organisation=bidder.organisation, by=bidder)
+    html = client.get(page).content.decode()
+    assert "Continue your bid" in html and url("bid", bid) in html
+
+
+def test_the_activity_page_lists_bids_and_requests_to_join_one(client, bid, bidder):
+    admin = partner_admin(bid, confirm=False)
+    html = signed_in(client, bidder).get(reverse("opportunities:activity")).content.decode()
+    assert url("bid", bid) in html and "Draft" in html
+    html = signed_in(client, admin).get(reverse("opportunities:activity")).content.decode()
+    assert reverse("tenders:partnership", args=[admin.partner.pk]) in html
+    assert url("bid", bid) not in html  # not until they confirm
