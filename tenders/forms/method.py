@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opportunities.models import Lot
 from portal.forms import hint, layout_helper
+from tenders import rules
 from tenders.models import DEFAULT_DESCRIPTORS, CriterionGroup, PriceFormula, TieBreak
 
 PERCENT_HINT = _("For example, 20 or 20%")
@@ -276,6 +277,20 @@ class WeightsForm(MethodForm):
             "Enter the weight of price, or 0 if price is not scored"
         )
         self.layout(*names, Field.text("price_weight", field_width=4))
+
+    def clean(self):
+        # The action checks the total too; checked here as well so it is reported with
+        # a missing reason instead of after it.
+        cleaned = super().clean()
+        values = [cleaned.get(f"weight_{c.pk}") for c in self.criteria]
+        values.append(cleaned.get("price_weight"))
+        if None not in values and sum(values, Decimal(0)) != rules.TOTAL_WEIGHT:
+            self.add_error(
+                "price_weight",
+                _("The weights add up to %(total)s%%; they must add up to 100%%")
+                % {"total": plain(sum(values, Decimal(0)))},
+            )
+        return cleaned
 
     def weights(self):
         return {c: self.cleaned_data[f"weight_{c.pk}"] for c in self.criteria}

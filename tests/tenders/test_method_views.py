@@ -387,6 +387,17 @@ def test_once_locked_a_change_needs_a_reason_and_is_an_amendment(client, tender,
     assert tender.abnormally_low_percent == 70
 
 
+def test_once_locked_a_wrong_total_and_a_missing_reason_are_reported_together(
+    client, tender, publisher_member
+):
+    lock(tender)
+    response = signed_in(client, publisher_member).post(
+        url("weights", tender), weights_data(tender, price="30")
+    )
+    assert "Say why the method is changing" in response.text
+    assert "The weights add up to 110%; they must add up to 100%" in response.text
+
+
 def test_once_locked_removing_a_question_needs_a_reason(client, tender, publisher_member):
     lock(tender)
     criterion = tender.criteria.first()
