@@ -101,7 +101,9 @@ class PriceForm(forms.Form):
                     decimal_places=2,
                     error_messages={"required": _("Enter the %s, £0 or more") % label.lower()},
                 )
-        layout = [name for name in self.fields if name.startswith("line_")]
+        layout = [
+            Field.text(name, field_width=10) for name in self.fields if name.startswith("line_")
+        ]
         if breakdown:
             layout.append(
                 HTML(
@@ -115,7 +117,7 @@ class PriceForm(forms.Form):
                     )
                 )
             )
-            layout.extend(self.BREAKDOWN)
+            layout.extend(Field.text(name, field_width=10) for name in self.BREAKDOWN)
         self.helper = _helper(*layout)
 
     def unit_prices(self):
@@ -153,7 +155,10 @@ class RegisteredPartnerForm(_PartnerFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            "organisation", Field("kind"), "share_percent", buttons=(("add", _("Add partner")),)
+            "organisation",
+            Field("kind"),
+            Field.text("share_percent", field_width=4),
+            buttons=(("add", _("Add partner")),),
         )
 
 
@@ -175,9 +180,9 @@ class UnregisteredPartnerForm(_PartnerFields):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             "name",
-            "identifier",
+            Field.text("identifier", field_width=20),
             Field("kind"),
-            "share_percent",
+            Field.text("share_percent", field_width=4),
             buttons=(("add_other", _("Add partner")),),
         )
 
@@ -217,8 +222,8 @@ class CommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             "measure",
-            "quantity",
-            "unit",
+            Field.text("quantity", field_width=5),
+            Field.text("unit", field_width=10),
             Field("citywide"),
             Field("wards"),
             buttons=(("add", _("Add commitment")),),
@@ -300,7 +305,14 @@ class FundingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(*self.fields, buttons=(("add_funding", _("Add funding")),))
+        self.helper = _helper(
+            "funder",
+            "activity",
+            Field.text("amount", field_width=10),
+            Field.text("starts_on", field_width=10),
+            Field.text("ends_on", field_width=10),
+            buttons=(("add_funding", _("Add funding")),),
+        )
 
 
 class AttachmentForm(forms.Form):
