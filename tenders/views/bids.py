@@ -141,8 +141,8 @@ def section_url(bid, section):
 
 
 def after_save(request, bid):
-    """ "Save and continue" goes to the next section (then to the check page); "Save and
-    come back later" to the task list."""
+    """Where a saved section leads: with "Save and continue", the next section (after the
+    last, the check page); with "Save and come back later", the task list."""
     if "continue" not in request.POST:
         return redirect("tenders:bid", reference=bid.reference)
     urls = [section_url(bid, section) for section in checklist(bid)]
