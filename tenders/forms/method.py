@@ -6,8 +6,7 @@ require. Field names match the names the actions give their errors, so an
 action's ``ValidationError`` lands beside the field (``portal.forms.add_errors``).
 """
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size, Submit
@@ -18,57 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from opportunities.models import Lot
 from portal.forms import hint, layout_helper
 from tenders import rules
+from tenders.forms.fields import (
+    PERCENT_HINT,
+    PercentField,
+    QuantityField,
+    WholePercentField,
+    plain,
+)
 from tenders.models import DEFAULT_DESCRIPTORS, CriterionGroup, PriceFormula, TieBreak
-
-PERCENT_HINT = _("For example, 20 or 20%")
-_PERCENT_DECORATION = re.compile(r"[%\s]")
-
-
-class PercentField(forms.DecimalField):
-    """A percentage as people type it: "20", "20%", "12.5 %"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 5)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", 100)
-        kwargs.setdefault("help_text", PERCENT_HINT)
-        super().__init__(**kwargs)
-        label = str(kwargs.get("label", _("The percentage"))).lower()
-        self.error_messages.update(
-            {
-                "invalid": _("Enter %(label)s as a number, like 20 or 20%%") % {"label": label},
-                "min_value": _("%(label)s must be 0%% or more") % {"label": label.capitalize()},
-                "max_value": _("%(label)s must be 100%% or less") % {"label": label.capitalize()},
-                "max_decimal_places": _("Use at most two decimal places, like 12.5"),
-                "max_digits": _("%(label)s must be 100%% or less") % {"label": label.capitalize()},
-                "max_whole_digits": _("%(label)s must be 100%% or less")
-                % {"label": label.capitalize()},
-            }
-        )
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        return super().to_python(_PERCENT_DECORATION.sub("", str(value)))
-
-
-class WholePercentField(forms.IntegerField):
-    """A whole percentage, with or without the sign: "80" or "80%"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        return super().to_python(_PERCENT_DECORATION.sub("", str(value)))
-
-
-def plain(value):
-    """``Decimal("20.00")`` → ``"20"``, ``Decimal("1200.00")`` → ``"1200"``: never ``2E+1``."""
-    return None if value is None else f"{Decimal(value).normalize():f}"
 
 
 def _reason_field():
@@ -260,21 +216,24 @@ class WeightsForm(MethodForm):
                     "group": criterion.get_group_display().lower(),
                     "question": criterion.question,
                 },
+                what=_("the weight of question %(number)s") % {"number": criterion.number},
                 initial=plain(criterion.weight),
                 help_text="",
-                error_messages={"required": _("Enter a weight for every question")},
+                min_value=Decimal("0.01"),
+                error_messages={
+                    "min_value": _("The weight of question %(number)s must be more than 0%%")
+                    % {"number": criterion.number}
+                },
             )
-            self.fields[name].error_messages["required"] = _(
-                "Enter the weight of question %(number)s"
-            ) % {"number": criterion.number}
             names.append(Field.text(name, field_width=4))
         self.fields["price_weight"] = PercentField(
             label=_("Price"),
+            what=_("the weight of price"),
             help_text=hint(_("0 if price is not scored"), PERCENT_HINT),
             initial=plain(tender.price_weight),
-        )
-        self.fields["price_weight"].error_messages["required"] = _(
-            "Enter the weight of price, or 0 if price is not scored"
+            error_messages={
+                "required": _("Enter the weight of price, or 0 if price is not scored")
+            },
         )
         self.layout(*names, Field.text("price_weight", field_width=4))
 
@@ -338,6 +297,8 @@ class CriterionForm(MethodForm):
     )
     weight = PercentField(
         label=_("Weight"),
+        what=_("the weight"),
+        error_messages={"min_value": _("The weight must be more than 0%")},
         help_text=_(
             "Its share of the total score, like 20 or 20%. Together with the other questions "
             "and price the weights must add up to 100%; you can move weight between them on "
@@ -417,20 +378,6 @@ class CriterionForm(MethodForm):
         names = ["group", "question", "guidance", "word_limit", "descriptors", "minimum_score"]
         names += [name for name in ("weight", "per_lot") if name in self.fields]
         return {name: self.cleaned_data[name] for name in names}
-
-
-class QuantityField(forms.DecimalField):
-    """A quantity as people type it, thousands separators allowed: "1,200"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return super().to_python(re.sub(r"[,\s]", "", str(value)))
-        except InvalidOperation:  # pragma: no cover - DecimalField reports it as invalid
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class PriceLineForm(MethodForm):

@@ -128,7 +128,7 @@ def test_the_tender_page_counts_submitted_bids_and_nothing_more(
     assert bid.reference not in response.text
     assert "Open the bid box" not in response.text
     assert "It can be opened after the deadline for bids" in response.text
-    assert "The method was locked" in response.text
+    assert "The method is locked" in response.text
 
 
 def test_a_draft_without_lots_gets_one_price_line(client, publisher_member):
@@ -214,7 +214,11 @@ def test_weights_not_adding_up_to_100_are_refused(client, tender, publisher_memb
 def test_a_weight_that_is_not_a_number_is_named(client, tender, publisher_member):
     signed_in(client, publisher_member)
     response = client.post(url("weights", tender), weights_data(tender, price="a fifth"))
-    assert "Enter price as a number, like 20 or 20%" in response.text
+    assert "Enter the weight of price as a number, like 20 or 20%" in response.text
+    first = tender.criteria.first()
+    data = weights_data(tender) | {f"weight_{first.pk}": "0"}
+    response = client.post(url("weights", tender), data)
+    assert "The weight of question 1 must be more than 0%" in response.text
 
 
 # Questions
@@ -240,6 +244,13 @@ def test_a_minimum_above_the_scale_is_refused_on_its_field(client, tender, publi
     assert 'href="#id_minimum_score"' in response.text
     assert "How will you involve carers?" in response.text
     assert not tender.criteria.filter(question="How will you involve carers?").exists()
+
+
+def test_a_weight_over_100_is_refused_with_the_percent_sign(client, tender, publisher_member):
+    signed_in(client, publisher_member)
+    response = client.post(url("add_criterion", tender), criterion_data(weight="150%"))
+    assert "The weight must be 100% or less" in response.text
+    assert 'value="150%"' in response.text
 
 
 def test_editing_a_question_leaves_its_weight_to_the_weights_page(client, tender, publisher_member):
