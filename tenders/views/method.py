@@ -119,7 +119,39 @@ def _posted(request):
 
 
 def _closed(request, tender):
-    return render(request, "tenders/method/closed.html", {"opportunity": tender.opportunity})
+    return _cannot(
+        request,
+        tender,
+        _("The method can no longer change"),
+        _(
+            "The deadline for bids has passed, so bids are scored by the method that was "
+            "published. Nothing about it can be changed now."
+        ),
+    )
+
+
+def _questions_fixed(request, tender):
+    # Once locked, every change must leave the weights at 100%, and a question
+    # cannot be added or removed with its weight in one change.
+    return _cannot(
+        request,
+        tender,
+        _("Questions cannot be added or removed now"),
+        _(
+            "Bids have been submitted, so the weights must add up to 100% after every "
+            "change, and adding or removing a question would break that. You can still "
+            "change a question's wording, guidance, scale or minimum score, and move weight "
+            "between questions on the weights page, giving a reason."
+        ),
+    )
+
+
+def _cannot(request, tender, heading, explanation):
+    return render(
+        request,
+        "tenders/method/closed.html",
+        {"opportunity": tender.opportunity, "heading": heading, "explanation": explanation},
+    )
 
 
 def _run(form, action):
@@ -219,6 +251,8 @@ def add_criterion(request, reference):
     tender = _commissioned_tender(request, reference)
     if not can_change(tender):
         return _closed(request, tender)
+    if tender.locked_at:
+        return _questions_fixed(request, tender)
     form = CriterionForm(_posted(request), tender=tender)
     if (
         request.method == "POST"
@@ -273,6 +307,8 @@ def remove_criterion(request, reference, pk):
     criterion = get_object_or_404(tender.criteria, pk=pk)
     if not can_change(tender):
         return _closed(request, tender)
+    if tender.locked_at:
+        return _questions_fixed(request, tender)
     form = RemoveForm(_posted(request), tender=tender, submit=_("Remove the question"))
     if (
         request.method == "POST"

@@ -409,13 +409,37 @@ def test_once_locked_a_wrong_total_and_a_missing_reason_are_reported_together(
     assert "The weights add up to 110%; they must add up to 100%" in response.text
 
 
-def test_once_locked_removing_a_question_needs_a_reason(client, tender, publisher_member):
+def test_once_locked_a_price_line_change_needs_a_reason(client, tender, publisher_member):
+    lock(tender)
+    lot = tender.opportunity.lots.get(number=1)
+    signed_in(client, publisher_member)
+    data = {"lot": lot.pk, "description": "Extra sessions", "quantity": "10", "unit": "session"}
+    refused = client.post(url("add_price_line", tender), data)
+    assert "Say why the method is changing" in refused.text
+    assert 'value="Extra sessions"' in refused.text
+    client.post(url("add_price_line", tender), data | {"reason": "Extra sessions are needed."})
+    line = tender.price_lines.get(description="Extra sessions")
+
+    refused = client.post(url("remove_price_line", tender, line.pk))
+    assert "Say why the method is changing" in refused.text
+    client.post(url("remove_price_line", tender, line.pk), {"reason": "Not needed after all."})
+    assert not PriceLine.objects.filter(pk=line.pk).exists()
+    assert Amendment.objects.filter(opportunity=tender.opportunity).count() == 2
+
+
+def test_once_locked_questions_are_not_added_or_removed(client, tender, publisher_member):
     lock(tender)
     criterion = tender.criteria.first()
     signed_in(client, publisher_member)
-    refused = client.post(url("remove_criterion", tender, criterion.pk))
-    assert "Say why the method is changing" in refused.text
+    for page in (url("add_criterion", tender), url("remove_criterion", tender, criterion.pk)):
+        response = client.get(page)
+        assert "Questions cannot be added or removed now" in response.text
+    client.post(url("remove_criterion", tender, criterion.pk), {"reason": "Not needed."})
     assert tender.criteria.filter(pk=criterion.pk).exists()
+    page = client.get(url("tender", tender))
+    assert url("add_criterion", tender) not in page.text
+    assert url("remove_criterion", tender, criterion.pk) not in page.text
+    assert url("edit_criterion", tender, criterion.pk) in page.text
 
 
 def test_after_the_deadline_the_method_cannot_change(client, tender, publisher_member):
