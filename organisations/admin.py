@@ -22,8 +22,21 @@ from portal.admin import ReadOnlyAdmin, TolerantAutocompleteMixin
 from portal.batch import FAILURE_FIELDS, FailingFilter
 
 
+class NoDeleteMixin:
+    """For rows the rest of the portal points at: never deleted from the admin.
+
+    Besides breaking history, Django's delete confirmation lists every row that
+    would go with one, or stop it: for a ward or an organisation that would
+    include sealed bids (their social value commitments, the bids they lead),
+    which nobody may learn of before the bid box is opened.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "gss_code"]
     search_fields = ["name", "gss_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -67,7 +80,7 @@ class AuditEventInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "legal_form", "income_band", "publishing_allowed_at", "created_at"]
     list_filter = ["legal_form", "income_band", "open_to_partnering"]
     search_fields = ["name", "identifiers__value"]

@@ -6,6 +6,7 @@ from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
 from organisations.models import Ward
+from tenders import demo as tenders_demo
 from tracking import demo as tracking_demo
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -44,17 +45,25 @@ def seed():
         party="Independent",
     )
     email, name = REGISTRY_DEMO_USER
+    registry_user = ensure_user(email=email, full_name=name, password=None)
     organisations = registry_demo.seed(
-        by=ensure_user(email=email, full_name=name, password=None),
+        by=registry_user,
         site_admin=users["admin@example.org"],
         owners={
             "Ladywood Lunch Club": users["member@example.org"],
             "Birmingham City Council – Adults and Social Care": users["commissioner@example.org"],
         },
     )
-    opportunities_demo.seed(
+    opportunities = opportunities_demo.seed(
         publisher=organisations["Birmingham City Council – Adults and Social Care"],
         by=users["commissioner@example.org"],
+    )
+    tenders_demo.seed(
+        opportunities=opportunities,
+        organisations=organisations,
+        commissioner=users["commissioner@example.org"],
+        member=users["member@example.org"],
+        registry_user=registry_user,
     )
     tracking_demo.seed(
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]

@@ -81,14 +81,14 @@ TENDER_FIELDS = (
 
 
 @transaction.atomic
-def create_tender(*, opportunity, by):
+def create_tender(*, opportunity, by, now=None):
     """Start the tender of a draft or open opportunity from the 60/20/20 template.
 
     Sample questions and a price line for each lot (or one for the whole
     contract) are created; every part can then be edited.
     """
     require_commissioner(opportunity.publisher, by)
-    if opportunity.cancelled_at or opportunity.awarded_at or _deadline_passed(opportunity):
+    if opportunity.cancelled_at or opportunity.awarded_at or _deadline_passed(opportunity, now):
         raise ValueError("A tender can only be added to a draft or open opportunity.")
     tender, created = Tender.objects.get_or_create(
         opportunity=opportunity,
@@ -123,6 +123,7 @@ def create_tender(*, opportunity, by):
         tender,
         TenderEvent.Kind.METHOD_SET,
         by=by,
+        at=now,
         summary="Tender started from the 60/20/20 template",
     )
     return tender
