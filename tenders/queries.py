@@ -263,3 +263,18 @@ def partnerships_waiting(user):
 
 def tender_of(opportunity):
     return Tender.objects.filter(opportunity=opportunity).first()
+
+
+def opened_bids(tender):
+    """The submitted bids of an opened box, first submitted first; empty while it is sealed.
+
+    Drafts and withdrawn bids never enter evaluation and are never listed.
+    """
+    if tender.opened_at is None:
+        return Bid.objects.none()
+    return (
+        Bid.objects.filter(tender=tender)
+        .submitted()
+        .select_related("organisation", "current_version")
+        .order_by("submitted_at", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
-from tenders.views import bids, box, method, partnerships
+from tenders.views import bids, box, method, partnerships, submitted
 
 app_name = "tenders"
 
@@ -40,6 +40,17 @@ urlpatterns = [
         "opportunities/<str:reference>/tender/prices/<int:pk>/remove/",
         method.remove_price_line,
         name="remove_price_line",
+    ),
+    # Commissioners, once the box is open: the submitted bids as frozen.
+    path(
+        "opportunities/<str:reference>/tender/bids/<str:bid_reference>/",
+        submitted.submitted_bid,
+        name="submitted_bid",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/bids/<str:bid_reference>/files/<int:pk>/",
+        submitted.submitted_attachment,
+        name="submitted_attachment",
     ),
     # Bidders: a bid's task list and sections, receipts, partnership requests.
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),

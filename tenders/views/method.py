@@ -24,7 +24,7 @@ from tenders.forms.method import (
     WeightsForm,
 )
 from tenders.models import Tender
-from tenders.queries import submitted_counts
+from tenders.queries import opened_bids, submitted_counts
 from tenders.summary import method_summary
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -110,6 +110,7 @@ def tender(request, reference):
         if not context["deadline_passed"]:
             total, per_lot = submitted_counts(tender)
             context |= {"submitted": total, "submitted_per_lot": per_lot.items()}
+        context["opened_bids"] = opened_bids(tender)
     return render(request, "tenders/method/tender.html", context)
 
 

@@ -1,0 +1,63 @@
+"""The submitted bids, as frozen at submission, for the publisher's commissioners once the box
+is open. Drafts and withdrawn bids are never shown; before opening, nothing is."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from tenders.models import Bid, BidAttachment, LivingWage
+from tenders.views.method import _commissioned_tender
+
+
+def _opened_bid(request, reference, bid_reference):
+    """The submitted bid ``bid_reference`` of the opportunity's opened box; 404 otherwise."""
+    tender = _commissioned_tender(request, reference)
+    bid = get_object_or_404(
+        Bid.objects.visible_to(request.user)
+        .filter(tender=tender)
+        .submitted()
+        .select_related("organisation", "current_version", "current_version__submitted_by"),
+        reference=bid_reference,
+    )
+    return tender, bid
+
+
+@require_safe
+def submitted_bid(request, reference, bid_reference):
+    """One submitted bid as it was frozen: the version evaluators will score."""
+    tender, bid = _opened_bid(request, reference, bid_reference)
+    version = bid.current_version
+    content = version.content
+    questions = {c.number: c for c in tender.criteria.all()}
+    answers = [
+        {**answer, "criterion": questions.get(answer["criterion"])} for answer in content["answers"]
+    ]
+    return render(
+        request,
+        "tenders/submitted/bid.html",
+        {
+            "opportunity": tender.opportunity,
+            "tender": tender,
+            "bid": bid,
+            "version": version,
+            "content": content,
+            "answers": answers,
+            "living_wage": LivingWage(content["declarations"]["living_wage"]).label,
+        },
+    )
+
+
+@require_safe
+def submitted_attachment(request, reference, bid_reference, pk):
+    """A file submitted with the bid's current version (and only such a file)."""
+    _tender, bid = _opened_bid(request, reference, bid_reference)
+    if pk not in {a["id"] for a in bid.current_version.content["attachments"]}:
+        raise Http404
+    attachment = get_object_or_404(BidAttachment, bid=bid, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
+    )
