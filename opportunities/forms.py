@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from opportunities.actions import changed_deadlines, check_dates
 from opportunities.models import CpvCode, Lot, Opportunity, OpportunityDocument, Procedure
-from organisations.forms import validate_upload
 from organisations.models import ServiceCategory, Ward
 from portal.forms import (
     MONEY_HINT,
@@ -22,6 +21,7 @@ from portal.forms import (
     deadline_fields,
     hint,
 )
+from portal.uploads import validate_upload
 
 
 def _helper(*layout):

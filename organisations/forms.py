@@ -27,6 +27,7 @@ from portal.forms import (
     date_invalid,
     hint,
 )
+from portal.uploads import validate_upload
 
 # Full UK postcode, as Royal Mail formats it (outward code, space, inward code).
 POSTCODE = re.compile(r"^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$")
@@ -334,39 +335,6 @@ class InvitationForm(forms.Form):
             "email",
             Field.radios("role", legend_size=Size.SMALL, small=True),
             Submit("submit", _("Send invitation")),
-        )
-
-
-# What members may upload: PDF, Word, OpenDocument and images, up to 10 MB.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOADS = {
-    ".pdf": (b"%PDF",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
-
-
-def validate_upload(upload):
-    """Refuse files over the size limit or whose type is not on the allowed list.
-
-    The file's first bytes must match its extension, so a renamed program is
-    refused too.
-    """
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file must be smaller than 10 MB"), code="too_big")
-    extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    signatures = ALLOWED_UPLOADS.get(extension)
-    head = upload.read(8)
-    upload.seek(0)
-    if signatures is None or not head.startswith(signatures):
-        raise ValidationError(
-            _("The file must be a PDF, Word document, OpenDocument file, PNG or JPEG"),
-            code="wrong_type",
         )
 
 

@@ -209,6 +209,9 @@ REQUEST_MAX_BYTES = env_int(
 )
 # Uploaded files are never served from a public URL: views check access first.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# A virus scanner for uploads: the dotted path of a callable that takes the file
+# and raises ValidationError when it is infected (docs/uploads.md). None by default.
+UPLOAD_SCANNER = env_str("UPLOAD_SCANNER", "")
 
 # Redis is the cache and Celery's broker when REDIS_URL is set; without it the
 # cache is local memory and tasks run eagerly in the web process.

@@ -16,9 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.forms import validate_upload
 from portal.authorization import membership_role
 from portal.formats import moment_in_words
+from portal.uploads import validate_upload
 from tenders import receipts, rules, tasks
 from tenders.actions.audit import record
 from tenders.actions.method import method_problems
