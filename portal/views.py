@@ -9,6 +9,7 @@ from opportunities.queries import kept_home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
 from organisations.views.manage import acting_organisation
 from portal.authorization import Role, held_roles
+from tenders import queries as tender_queries
 from tracking import queries as tracking_queries
 
 
@@ -24,6 +25,7 @@ def home(request):
         opportunity_queries.to_do_for(request.user, memberships)
         + tracking_queries.to_do_for(request.user)
         + councillor_queries.to_do_for(request.user)
+        + tender_queries.to_do_for(request.user, memberships)
         if request.user.is_authenticated
         else []
     )

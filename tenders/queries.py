@@ -2,12 +2,15 @@
 and what a commissioner may know before the box is opened."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import DocumentKind
+from portal.formats import moment_in_words
 from tenders import rules
 from tenders.models import Bid, BidPartner, Tender
 
@@ -278,3 +281,82 @@ def opened_bids(tender):
         .select_related("organisation", "current_version")
         .order_by("submitted_at", "pk")
     )
+
+
+# A bid not yet submitted shows on its organisation's "To do" this long before the deadline.
+BID_DUE_SOON = timedelta(days=14)
+
+
+def to_do_for(user, memberships, *, now=None):
+    """What ``user`` should see first about tenders, as ``(words, url)`` pairs.
+
+    Bids of their organisations still to submit (or changed since) with the
+    deadline within two weeks; consortium requests their organisations' administrators
+    have to answer; for commissioners, bid boxes of their publishers whose deadline
+    has passed and that nobody has opened yet. A query each, only for the roles
+    ``memberships`` (the user's) hold.
+    """
+    now = now or timezone.now()
+    if not memberships:
+        return []
+    to_do = []
+    own = [membership.organisation_id for membership in memberships]
+    due = (
+        Bid.objects.filter(
+            organisation__in=own,
+            withdrawn_at__isnull=True,
+            tender__opened_at__isnull=True,
+            tender__opportunity__cancelled_at__isnull=True,
+            tender__opportunity__submission_deadline__gt=now,
+            tender__opportunity__submission_deadline__lte=now + BID_DUE_SOON,
+        )
+        .filter(Q(current_version__isnull=True) | Q(changed_at__gt=F("submitted_at")))
+        .select_related("tender__opportunity")
+        .order_by("tender__opportunity__submission_deadline")
+    )
+    for bid in due:
+        opportunity = bid.tender.opportunity
+        words = (
+            _("your bid for %(title)s is not submitted; bids close at %(moment)s")
+            if bid.current_version_id is None
+            else _("your bid for %(title)s has changes not submitted; bids close at %(moment)s")
+        )
+        to_do.append(
+            (
+                words
+                % {
+                    "title": opportunity.title,
+                    "moment": moment_in_words(opportunity.submission_deadline),
+                },
+                reverse("tenders:bid", args=[bid.reference]),
+            )
+        )
+    asked = partnerships_waiting(user).filter(bid__tender__opportunity__submission_deadline__gt=now)
+    for partner in asked if any(m.is_admin for m in memberships) else []:
+        to_do.append(
+            (
+                _("%(lead)s asks %(partner)s to join its bid for %(title)s")
+                % {
+                    "lead": partner.bid.organisation.name,
+                    "partner": partner.organisation.name,
+                    "title": partner.bid.tender.opportunity.title,
+                },
+                reverse("tenders:partnership", args=[partner.pk]),
+            )
+        )
+    publishers = [m.organisation_id for m in memberships if m.organisation.can_publish]
+    ready = Tender.objects.filter(
+        opportunity__publisher__in=publishers,
+        opened_at__isnull=True,
+        opportunity__cancelled_at__isnull=True,
+        opportunity__submission_deadline__lte=now,
+    ).select_related("opportunity")
+    for tender in ready.order_by("opportunity__submission_deadline")[:5] if publishers else []:
+        to_do.append(
+            (
+                _("the bid box of %(title)s is ready to open")
+                % {"title": tender.opportunity.title},
+                reverse("tenders:tender", args=[tender.opportunity.reference]),
+            )
+        )
+    return to_do
