@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from organisations.models import Ward
 from tenders.models import Bid, BidAttachment, LivingWage
 from tenders.views.method import _commissioned_tender
 
@@ -29,6 +30,12 @@ def submitted_bid(request, reference, bid_reference):
     version = bid.current_version
     content = version.content
     questions = {c.number: c for c in tender.criteria.all()}
+    codes = {code for commitment in content["social_value"] for code in commitment["wards"]}
+    wards = dict(Ward.objects.filter(gss_code__in=codes).values_list("gss_code", "name"))
+    commitments = [
+        {**commitment, "ward_names": [wards.get(code, code) for code in commitment["wards"]]}
+        for commitment in content["social_value"]
+    ]
     answers = [
         {**answer, "criterion": questions.get(answer["criterion"])} for answer in content["answers"]
     ]
@@ -42,6 +49,7 @@ def submitted_bid(request, reference, bid_reference):
             "version": version,
             "content": content,
             "answers": answers,
+            "commitments": commitments,
             "living_wage": LivingWage(content["declarations"]["living_wage"]).label,
         },
     )
