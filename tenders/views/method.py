@@ -184,9 +184,13 @@ def _form_page(request, tender, form, heading, lead="", **extra):
     )
 
 
-def _saved(request, reference, message):
-    messages.success(request, message)
-    return redirect("tenders:tender", reference=reference)
+def _edit(request, tender, form, save, done, heading, lead="", **extra):
+    """The page of a method form: on a valid post, ``save()`` (an action) and back to the
+    tender saying ``done``; otherwise, or when the action refuses, the form again."""
+    if request.method == "POST" and form.is_valid() and _run(form, save):
+        messages.success(request, done)
+        return redirect("tenders:tender", reference=tender.opportunity.reference)
+    return _form_page(request, tender, form, heading, lead, **extra)
 
 
 @GET_POST
@@ -196,18 +200,16 @@ def settings(request, reference):
     if not can_change(tender):
         return _closed(request, tender)
     form = TenderSettingsForm(_posted(request), tender=tender)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.update_tender(
-                tender=tender, by=request.user, reason=form.reason, **form.action_fields()
-            ),
-        )
-    ):
-        return _saved(request, reference, _("The scoring rules are saved."))
-    return _form_page(request, tender, form, _("How price is scored and ties are broken"))
+    return _edit(
+        request,
+        tender,
+        form,
+        lambda: actions.update_tender(
+            tender=tender, by=request.user, reason=form.reason, **form.action_fields()
+        ),
+        _("The scoring rules are saved."),
+        _("How price is scored and ties are broken"),
+    )
 
 
 @GET_POST
@@ -218,25 +220,18 @@ def weights(request, reference):
         return _closed(request, tender)
     summary = method_summary(tender)
     form = WeightsForm(_posted(request), tender=tender, criteria=summary.criteria)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.set_weights(
-                tender=tender,
-                by=request.user,
-                price_weight=form.cleaned_data["price_weight"],
-                weights=form.weights(),
-                reason=form.reason,
-            ),
-        )
-    ):
-        return _saved(request, reference, _("The weights are saved."))
-    return _form_page(
+    return _edit(
         request,
         tender,
         form,
+        lambda: actions.set_weights(
+            tender=tender,
+            by=request.user,
+            price_weight=form.cleaned_data["price_weight"],
+            weights=form.weights(),
+            reason=form.reason,
+        ),
+        _("The weights are saved."),
         _("Weights"),
         _(
             "Each weight is a share of the total score, like 20 or 20%. The questions' weights "
@@ -255,18 +250,16 @@ def add_criterion(request, reference):
     if tender.locked_at:
         return _questions_fixed(request, tender)
     form = CriterionForm(_posted(request), tender=tender)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.save_criterion(
-                tender=tender, by=request.user, reason=form.reason, **form.action_fields()
-            ),
-        )
-    ):
-        return _saved(request, reference, _("The question is added."))
-    return _form_page(request, tender, form, _("Add a question"))
+    return _edit(
+        request,
+        tender,
+        form,
+        lambda: actions.save_criterion(
+            tender=tender, by=request.user, reason=form.reason, **form.action_fields()
+        ),
+        _("The question is added."),
+        _("Add a question"),
+    )
 
 
 @GET_POST
@@ -276,27 +269,18 @@ def edit_criterion(request, reference, pk):
     if not can_change(tender):
         return _closed(request, tender)
     form = CriterionForm(_posted(request), tender=tender, criterion=criterion)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.save_criterion(
-                tender=tender,
-                by=request.user,
-                criterion=criterion,
-                reason=form.reason,
-                **form.action_fields(),
-            ),
-        )
-    ):
-        return _saved(
-            request, reference, _("Question %(number)s is saved.") % {"number": criterion.number}
-        )
-    return _form_page(
+    return _edit(
         request,
         tender,
         form,
+        lambda: actions.save_criterion(
+            tender=tender,
+            by=request.user,
+            criterion=criterion,
+            reason=form.reason,
+            **form.action_fields(),
+        ),
+        _("Question %(number)s is saved.") % {"number": criterion.number},
         _("Question %(number)s") % {"number": criterion.number},
         _("Its weight is changed on the weights page, with the others."),
     )
@@ -311,26 +295,13 @@ def remove_criterion(request, reference, pk):
     if tender.locked_at:
         return _questions_fixed(request, tender)
     form = RemoveForm(_posted(request), tender=tender, submit=_("Remove the question"))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.remove_criterion(
-                criterion=criterion, by=request.user, reason=form.reason
-            ),
-        )
-    ):
-        return _saved(
-            request,
-            reference,
-            _("Question %(number)s is removed. Check the weights still add up to 100%%.")
-            % {"number": criterion.number},
-        )
-    return _form_page(
+    return _edit(
         request,
         tender,
         form,
+        lambda: actions.remove_criterion(criterion=criterion, by=request.user, reason=form.reason),
+        _("Question %(number)s is removed. Check the weights still add up to 100%%.")
+        % {"number": criterion.number},
         _("Are you sure you want to remove question %(number)s?") % {"number": criterion.number},
         criterion.question,
         removing=True,
@@ -343,18 +314,16 @@ def add_price_line(request, reference):
     if not can_change(tender):
         return _closed(request, tender)
     form = PriceLineForm(_posted(request), tender=tender)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.save_price_line(
-                tender=tender, by=request.user, reason=form.reason, **form.action_fields()
-            ),
-        )
-    ):
-        return _saved(request, reference, _("The price line is added."))
-    return _form_page(request, tender, form, _("Add a price line"))
+    return _edit(
+        request,
+        tender,
+        form,
+        lambda: actions.save_price_line(
+            tender=tender, by=request.user, reason=form.reason, **form.action_fields()
+        ),
+        _("The price line is added."),
+        _("Add a price line"),
+    )
 
 
 @GET_POST
@@ -364,22 +333,16 @@ def edit_price_line(request, reference, pk):
     if not can_change(tender):
         return _closed(request, tender)
     form = PriceLineForm(_posted(request), tender=tender, line=line)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: actions.save_price_line(
-                tender=tender,
-                by=request.user,
-                line=line,
-                reason=form.reason,
-                **form.action_fields(),
-            ),
-        )
-    ):
-        return _saved(request, reference, _("The price line is saved."))
-    return _form_page(request, tender, form, _("Change a price line"))
+    return _edit(
+        request,
+        tender,
+        form,
+        lambda: actions.save_price_line(
+            tender=tender, by=request.user, line=line, reason=form.reason, **form.action_fields()
+        ),
+        _("The price line is saved."),
+        _("Change a price line"),
+    )
 
 
 @GET_POST
@@ -389,18 +352,12 @@ def remove_price_line(request, reference, pk):
     if not can_change(tender):
         return _closed(request, tender)
     form = RemoveForm(_posted(request), tender=tender, submit=_("Remove the line"))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form, lambda: actions.remove_price_line(line=line, by=request.user, reason=form.reason)
-        )
-    ):
-        return _saved(request, reference, _("The price line is removed."))
-    return _form_page(
+    return _edit(
         request,
         tender,
         form,
+        lambda: actions.remove_price_line(line=line, by=request.user, reason=form.reason),
+        _("The price line is removed."),
         _("Are you sure you want to remove the price line “%(line)s”?")
         % {"line": line.description},
         str(line.lot) if line.lot else "",
