@@ -549,7 +549,7 @@ def submit(request, reference):
         sections=[s for s in sections if s.missing],
         missing=missing_from(sections),
         refusal=refusal,
-        heading=_("Check your bid before you submit it"),
+        heading=_("Check your bid before you submit it") if page.editable else _("The whole bid"),
         **summary(bid),
     )
 

@@ -239,7 +239,12 @@ def partner_confirms_and_reads_the_bid(phone, partner, request):
     phone.submit("Confirm")
     expect(main).to_contain_text(f"{PARTNER} has confirmed. Its members can now read the bid.")
     phone.follow(phone.get_by_role("link", name="Read the bid"))
-    phone.follow(phone.get_by_role("link", name="Check and submit"))
+    expect(heading(phone)).to_have_text(re.compile(r"^Bid B-\w{8}$"))
+    # Confirming changed the bid: the lead, not the partner, must submit it again.
+    expect(main).to_contain_text(f"The bid has changed since {LEAD} submitted it.")
+    expect(phone.get_by_role("link", name="Check and submit")).to_have_count(0)
+    phone.follow(phone.get_by_role("link", name="Read the whole bid"))
+    expect(heading(phone)).to_have_text("The whole bid")
     for answer in (FIRST_ANSWER, *ANSWERS.values()):
         expect(main).to_contain_text(answer)
     expect(phone.get_by_role("button", name="Submit bid")).to_have_count(0)
