@@ -192,9 +192,9 @@ def second_sitting(page, bid, lead):
     page.get_by_label("Across the whole city").check()
     page.submit("Add commitment")
     expect(page.get_by_role("alert")).to_contain_text("The commitment was added.")
-    page.follow(page.get_by_role("link", name="Back to your bid").last)
+    page.follow(page.get_by_role("link", name="Continue to declarations"))
 
-    page.follow(page.get_by_role("link", name="Declarations"))
+    expect(heading(page)).to_have_text("Declarations")
     page.get_by_role("group", name=re.compile("other funding")).get_by_label("No").check()
     page.get_by_role("group", name=re.compile("conflicts of interest")).get_by_label("No").check()
     page.get_by_label("We are an accredited Living Wage Employer").check()
