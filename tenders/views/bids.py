@@ -140,15 +140,20 @@ def section_url(bid, section):
     return reverse(section.url_name, args=args)
 
 
+def next_section_url(bid, path):
+    """The section after the one at ``path``; after the last, the check page."""
+    urls = [section_url(bid, section) for section in checklist(bid)]
+    if path in urls and urls.index(path) + 1 < len(urls):
+        return urls[urls.index(path) + 1]
+    return reverse("tenders:bid_submit", args=[bid.reference])
+
+
 def after_save(request, bid):
     """Where a saved section leads: with "Save and continue", the next section (after the
     last, the check page); with "Save and come back later", the task list."""
     if "continue" not in request.POST:
         return redirect("tenders:bid", reference=bid.reference)
-    urls = [section_url(bid, section) for section in checklist(bid)]
-    if request.path in urls and urls.index(request.path) + 1 < len(urls):
-        return redirect(urls[urls.index(request.path) + 1])
-    return redirect("tenders:bid_submit", reference=bid.reference)
+    return redirect(next_section_url(bid, request.path))
 
 
 # Pages ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from tenders import actions
 from tenders.forms.bids import RegisteredPartnerForm, UnregisteredPartnerForm
 from tenders.models import BidPartner
 from tenders.queries import bid_lots
-from tenders.views.bids import bid_page, saved, taking_bids
+from tenders.views.bids import bid_page, next_section_url, saved, taking_bids
 
 SEARCH_RESULTS = 10
 
@@ -103,6 +103,7 @@ def partners(request, reference):
             board=board,
             found=found,
             query=query,
+            next_url=next_section_url(bid, request.path) if page.editable else None,
             heading=_("Partners and subcontractors"),
         ),
     )

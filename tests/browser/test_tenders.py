@@ -131,9 +131,8 @@ def first_sitting(page, bid, partner, mailoutbox):
         re.compile(r"Consortium partner\s*30%\s*Waiting for confirmation")
     )
     (request,) = [m for m in mailoutbox if m.to == [partner.email]]
-    page.follow(page.get_by_role("link", name="Back to your bid").last)
+    page.follow(page.get_by_role("link", name="Continue", exact=True))
 
-    page.follow(page.get_by_role("link", name="Question 1", exact=True))
     criterion = bid.tender.criteria.get(number=1)
     expect(heading(page)).to_have_text("Question 1")
     box = page.get_by_label(criterion.question)
