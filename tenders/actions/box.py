@@ -34,7 +34,7 @@ def open_box(*, tender, by, now=None):
         TenderEvent.Kind.BOX_OPENED,
         by=by,
         at=now,
-        summary=f"Bid box opened with {submitted} submitted bids",
+        summary=f"Bid box opened: {submitted} {'bid' if submitted == 1 else 'bids'} submitted",
         submitted=submitted,
     )
     return tender
