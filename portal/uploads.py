@@ -9,6 +9,7 @@ docs/uploads.md.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +50,19 @@ def validate_upload(upload):
             import_string(settings.UPLOAD_SCANNER)(upload)
         finally:
             upload.seek(0)
+
+
+def file_download(field_file, *, private=True):
+    """A stored file as a download, named as stored; 404 if the file has gone.
+
+    ``private`` files (anything behind an access check) are marked so that no
+    shared cache or browser history keeps them.
+    """
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response

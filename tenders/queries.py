@@ -78,6 +78,20 @@ class Section:
         return not self.missing
 
 
+def taking_bids(tender, now=None):
+    """True while the opportunity takes bids: published, not cancelled or awarded, before
+    the deadline and with the bid box still closed."""
+    now = now or timezone.now()
+    opportunity = tender.opportunity
+    return (
+        opportunity.published_at is not None
+        and not opportunity.cancelled_at
+        and not opportunity.awarded_at
+        and tender.opened_at is None
+        and now < opportunity.submission_deadline
+    )
+
+
 def bid_lots(bid):
     """The lots the bid is for, or ``[None]`` for an opportunity without lots."""
     opportunity_lots = list(bid.tender.opportunity.lots.all())

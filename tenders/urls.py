@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
-from tenders.views import bids, box, method, partnerships, submitted
+from tenders.views import bids, box, method, partnerships, sections, submission, submitted
 
 app_name = "tenders"
 
@@ -56,24 +56,24 @@ urlpatterns = [
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),
     path("bids/partnerships/<int:pk>/", partnerships.partnership, name="partnership"),
     path("bids/<str:reference>/", bids.task_list, name="bid"),
-    path("bids/<str:reference>/lots/", bids.lots, name="bid_lots"),
+    path("bids/<str:reference>/lots/", sections.lots, name="bid_lots"),
     path("bids/<str:reference>/partners/", partnerships.partners, name="bid_partners"),
-    path("bids/<str:reference>/questions/<int:criterion_pk>/", bids.answer, name="bid_answer"),
+    path("bids/<str:reference>/questions/<int:criterion_pk>/", sections.answer, name="bid_answer"),
     path(
         "bids/<str:reference>/questions/<int:criterion_pk>/lots/<int:lot_pk>/",
-        bids.answer,
+        sections.answer,
         name="bid_answer",
     ),
-    path("bids/<str:reference>/price/", bids.price, name="bid_price"),
-    path("bids/<str:reference>/price/lots/<int:lot_pk>/", bids.price, name="bid_price"),
-    path("bids/<str:reference>/social-value/", bids.social_value, name="bid_social_value"),
-    path("bids/<str:reference>/declarations/", bids.declarations, name="bid_declarations"),
-    path("bids/<str:reference>/details/", bids.details, name="bid_details"),
-    path("bids/<str:reference>/attachments/", bids.attachments, name="bid_attachments"),
-    path("bids/<str:reference>/attachments/<int:pk>/", bids.attachment, name="bid_attachment"),
-    path("bids/<str:reference>/submit/", bids.submit, name="bid_submit"),
-    path("bids/<str:reference>/receipts/<int:number>/", bids.receipt, name="bid_receipt"),
-    path("bids/<str:reference>/withdraw/", bids.withdraw, name="bid_withdraw"),
-    path("bids/<str:reference>/versions/", bids.versions, name="bid_versions"),
+    path("bids/<str:reference>/price/", sections.price, name="bid_price"),
+    path("bids/<str:reference>/price/lots/<int:lot_pk>/", sections.price, name="bid_price"),
+    path("bids/<str:reference>/social-value/", sections.social_value, name="bid_social_value"),
+    path("bids/<str:reference>/declarations/", sections.declarations, name="bid_declarations"),
+    path("bids/<str:reference>/details/", sections.details, name="bid_details"),
+    path("bids/<str:reference>/attachments/", sections.attachments, name="bid_attachments"),
+    path("bids/<str:reference>/attachments/<int:pk>/", sections.attachment, name="bid_attachment"),
+    path("bids/<str:reference>/submit/", submission.submit, name="bid_submit"),
+    path("bids/<str:reference>/receipts/<int:number>/", submission.receipt, name="bid_receipt"),
+    path("bids/<str:reference>/withdraw/", submission.withdraw, name="bid_withdraw"),
+    path("bids/<str:reference>/versions/", submission.versions, name="bid_versions"),
     # End of Bidders.
 ]

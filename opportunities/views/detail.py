@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from organisations.views.manage import acting_organisation
 from portal.authorization import Permission, has_permission
 from portal.formats import moment_in_words
 from portal.markdown import stored
+from portal.uploads import file_download
 
 STATUS_TAGS = {
     Status.DRAFT: "govuk-tag--yellow",
@@ -107,11 +107,7 @@ def document(request, reference, pk):
         Opportunity.objects.visible_to(request.user), reference=reference
     )
     document = get_object_or_404(opportunity.documents, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=document.file.name.split("/")[-1])
+    return file_download(document.file, private=False)
 
 
 @login_required

@@ -6,7 +6,6 @@ Files are never served from a public URL: every download goes through
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,6 +14,7 @@ from organisations import actions
 from organisations.forms import DocumentForm
 from organisations.models import Document, Organisation
 from portal.authorization import Permission, get_object_or_404_for
+from portal.uploads import file_download
 
 
 @login_required
@@ -41,13 +41,7 @@ def download(request, slug, pk):
         request.user, Permission.VIEW_ORGANISATION_PRIVATE, Organisation, slug=slug
     )
     document = get_object_or_404(Document, pk=pk, organisation=organisation)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=document.file.name.split("/")[-1])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(document.file)
 
 
 @login_required

@@ -8,8 +8,7 @@ from django.db.models import Q
 
 from portal.formats import date_in_words
 from tenders.models import Bid
-from tenders.queries import own_bid, partnerships_waiting, tender_of
-from tenders.views.bids import taking_bids
+from tenders.queries import own_bid, partnerships_waiting, taking_bids, tender_of
 
 register = template.Library()
 

@@ -1,20 +1,18 @@
-"""The bidder's pages: start a bid, its task list and sections, check and submit, receipts.
+"""The bidder's pages: start a bid and its task list, and what every bid page shares.
 
 Every write goes through ``tenders.actions``, which check the deadline by the
-server's clock; these views only show what the actions refuse.
+server's clock; these views only show what the actions refuse. The sections are
+in ``sections``, checking, submitting and receipts in ``submission``.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -23,22 +21,12 @@ from organisations.views.manage import acting_organisation
 from portal.formats import moment_in_words
 from portal.forms import add_errors
 from tenders import actions
-from tenders.forms.bids import (
-    AnswerForm,
-    AttachmentForm,
-    CommitmentForm,
-    DeclarationsForm,
-    FundingForm,
-    LotsForm,
-    PriceForm,
-)
 from tenders.models import Bid
 from tenders.queries import (
-    bid_lots,
     checklist,
     missing_from,
     own_bid,
-    shared_details,
+    taking_bids,
     tender_of,
 )
 
@@ -73,20 +61,6 @@ class BidPage:
             "deadline": moment_in_words(self.opportunity.submission_deadline),
             **extra,
         }
-
-
-def taking_bids(tender, now=None):
-    """True while the opportunity takes bids: published, not cancelled or awarded, before
-    the deadline and with the bid box still closed."""
-    now = now or timezone.now()
-    opportunity = tender.opportunity
-    return (
-        opportunity.published_at is not None
-        and not opportunity.cancelled_at
-        and not opportunity.awarded_at
-        and tender.opened_at is None
-        and now < opportunity.submission_deadline
-    )
 
 
 def bid_page(request, reference, *, edit=False):
@@ -159,7 +133,7 @@ def after_save(request, bid):
 # Pages ------------------------------------------------------------------------------
 
 
-def _render(request, template, page, **extra):
+def render_page(request, template, page, **extra):
     return render(request, f"tenders/bid/{template}", page.context(**extra))
 
 
@@ -223,7 +197,7 @@ def task_list(request, reference):
     sections = checklist(bid)
     for section in sections:
         section.url = section_url(bid, section)
-    return _render(
+    return render_page(
         request,
         "task_list.html",
         page,
@@ -231,383 +205,3 @@ def task_list(request, reference):
         missing=missing_from(sections),
         attachments=bid.attachments.filter(removed_at=None).count(),
     )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def lots(request, reference):
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    form = LotsForm(
-        request.POST or None,
-        opportunity=page.opportunity,
-        initial={"lots": list(bid.lots.values_list("pk", flat=True))},
-    )
-    lots = form.cleaned_data["lots"] if request.method == "POST" and form.is_valid() else None
-    if lots is not None and saved(form, actions.save_lots, bid=bid, by=request.user, lots=lots):
-        return after_save(request, bid)
-    return _render(request, "lots.html", page, form=form, chosen=bid_lots(bid), heading=_("Lots"))
-
-
-def _lot_or_404(page, lot_pk):
-    if lot_pk is None:
-        return None
-    return get_object_or_404(page.opportunity.lots, pk=lot_pk)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def answer(request, reference, criterion_pk, lot_pk=None):
-    """One question: its guidance, word limit and scale, and the answer with a word count."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    criterion = get_object_or_404(page.tender.criteria, pk=criterion_pk)
-    lot = _lot_or_404(page, lot_pk)
-    if criterion.per_lot != (lot is not None) and page.opportunity.lots.exists():
-        raise Http404
-    existing = bid.answers.filter(criterion=criterion, lot=lot).first()
-    form = AnswerForm(
-        request.POST or None,
-        criterion=criterion,
-        initial={"text": existing.text if existing else ""},
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            actions.save_answer,
-            bid=bid,
-            by=request.user,
-            criterion=criterion,
-            lot=lot,
-            text=form.cleaned_data["text"],
-        )
-    ):
-        return after_save(request, bid)
-    return _render(
-        request,
-        "answer.html",
-        page,
-        form=form,
-        criterion=criterion,
-        lot=lot,
-        answer=existing,
-        heading=_("Question %(number)s") % {"number": criterion.number},
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def price(request, reference, lot_pk=None):
-    """The price of each line of a lot's schedule, and its full-cost breakdown if asked."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid, tender = page.bid, page.tender
-    lot = _lot_or_404(page, lot_pk)
-    if tender.price_weight <= 0 or (lot is None and page.opportunity.lots.exists()):
-        raise Http404
-    lines = list(tender.price_lines.filter(lot=lot))
-    entries = {e.line_id: e.unit_price for e in bid.prices.filter(line__in=lines)}
-    breakdown = bid.cost_breakdowns.filter(lot=lot).first()
-    initial = {f"line_{pk}": f"{price:,.2f}" for pk, price in entries.items()}
-    if breakdown is not None:
-        initial.update({name: f"{getattr(breakdown, name):,.2f}" for name in PriceForm.BREAKDOWN})
-    form = PriceForm(
-        request.POST or None,
-        lines=lines,
-        breakdown=tender.full_cost_breakdown,
-        initial=initial,
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            actions.save_price,
-            bid=bid,
-            by=request.user,
-            lot=lot,
-            unit_prices=form.unit_prices(),
-            breakdown=form.breakdown(),
-        )
-    ):
-        return after_save(request, bid)
-    rows = [
-        {
-            "line": line,
-            "unit_price": entries.get(line.pk),
-            "total": line.quantity * entries[line.pk] if line.pk in entries else None,
-        }
-        for line in lines
-    ]
-    total = sum((row["total"] for row in rows if row["total"] is not None), Decimal(0))
-    return _render(
-        request,
-        "price.html",
-        page,
-        form=form,
-        lot=lot,
-        rows=rows,
-        total=total,
-        breakdown=breakdown,
-        heading=_("Price for %(lot)s") % {"lot": lot} if lot else _("Price"),
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def social_value(request, reference):
-    """The bid's social value commitments: add one, remove one."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    form = CommitmentForm(request.POST if "add" in request.POST else None)
-    if request.method == "POST":
-        if "remove" in request.POST:
-            commitment = get_object_or_404(bid.commitments, pk=request.POST.get("remove"))
-            if saved(form, actions.remove_commitment, commitment=commitment, by=request.user):
-                messages.success(request, _("The commitment was removed."))
-                return redirect("tenders:bid_social_value", reference=bid.reference)
-        elif form.is_valid() and saved(
-            form, actions.add_commitment, bid=bid, by=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("The commitment was added."))
-            return redirect("tenders:bid_social_value", reference=bid.reference)
-    return _render(
-        request,
-        "social_value.html",
-        page,
-        form=form,
-        commitments=bid.commitments.prefetch_related("wards"),
-        heading=_("Social value commitments"),
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def declarations(request, reference):
-    """Other funding (and the list of it), conflicts of interest and the Real Living Wage."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    form = DeclarationsForm(
-        request.POST
-        if "add_funding" not in request.POST and "remove_funding" not in request.POST
-        else None,
-        bid=bid,
-    )
-    funding_form = FundingForm(request.POST if "add_funding" in request.POST else None)
-    if request.method == "POST":
-        if "remove_funding" in request.POST:
-            funding = get_object_or_404(bid.funding, pk=request.POST.get("remove_funding"))
-            if saved(funding_form, actions.remove_funding, funding=funding, by=request.user):
-                messages.success(request, _("The funding was removed from the list."))
-                return redirect("tenders:bid_declarations", reference=bid.reference)
-        elif "add_funding" in request.POST:
-            if funding_form.is_valid() and saved(
-                funding_form,
-                actions.add_funding,
-                bid=bid,
-                by=request.user,
-                **funding_form.cleaned_data,
-            ):
-                messages.success(request, _("The funding was added to the list."))
-                return redirect("tenders:bid_declarations", reference=bid.reference)
-        elif form.is_valid() and saved(
-            form, actions.save_declarations, bid=bid, by=request.user, **form.cleaned_data
-        ):
-            return after_save(request, bid)
-    return _render(
-        request,
-        "declarations.html",
-        page,
-        form=form,
-        funding_form=funding_form,
-        funding=bid.funding.all(),
-        heading=_("Declarations"),
-    )
-
-
-@require_safe
-def details(request, reference):
-    """What the registry shares with the commissioner: read-only, nothing re-typed."""
-    page = bid_page(request, reference)
-    return _render(
-        request,
-        "details.html",
-        page,
-        details=shared_details(page.bid.organisation),
-        heading=_("Your organisation's details"),
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def attachments(request, reference):
-    """Files attached to the bid: upload, list, remove."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    form = AttachmentForm(
-        request.POST if "upload" in request.POST else None,
-        request.FILES if "upload" in request.POST else None,
-    )
-    if request.method == "POST":
-        if "remove" in request.POST:
-            attachment = get_object_or_404(
-                bid.attachments.filter(removed_at=None), pk=request.POST.get("remove")
-            )
-            if saved(form, actions.remove_attachment, attachment=attachment, by=request.user):
-                messages.success(request, _("“%s” was removed from the bid.") % attachment.title)
-                return redirect("tenders:bid_attachments", reference=bid.reference)
-        elif form.is_valid() and saved(
-            form, actions.add_attachment, bid=bid, by=request.user, **form.cleaned_data
-        ):
-            messages.success(request, _("The file was attached to the bid."))
-            return redirect("tenders:bid_attachments", reference=bid.reference)
-    return _render(
-        request,
-        "attachments.html",
-        page,
-        form=form,
-        attachments=bid.attachments.filter(removed_at=None),
-        heading=_("Attachments"),
-    )
-
-
-@require_safe
-def attachment(request, reference, pk):
-    """Download a file of the bid: for those who may read the bid, nobody else."""
-    page = bid_page(request, reference)
-    attachment = get_object_or_404(page.bid.attachments, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
-    )
-
-
-def summary(bid):
-    """Everything the check page shows, in a fixed number of queries."""
-    tender = bid.tender
-    lots = bid_lots(bid)
-    answers = {(a.criterion_id, a.lot_id): a.text for a in bid.answers.all()}
-    questions = [
-        {"criterion": criterion, "lot": lot, "text": answers.get((criterion.pk, lot and lot.pk))}
-        for criterion in tender.criteria.all()
-        for lot in (lots if criterion.per_lot and lots != [None] else [None])
-    ]
-    entries = {e.line_id: e.unit_price for e in bid.prices.all()}
-    breakdowns = {b.lot_id: b for b in bid.cost_breakdowns.all()}
-    lines = list(tender.price_lines.all())
-    prices = []
-    if tender.price_weight > 0:
-        for lot in lots:
-            lot_id = lot.pk if lot else None
-            rows = [
-                {
-                    "line": line,
-                    "unit_price": entries.get(line.pk),
-                    "total": line.quantity * entries[line.pk] if line.pk in entries else None,
-                }
-                for line in lines
-                if line.lot_id == lot_id
-            ]
-            prices.append(
-                {
-                    "lot": lot,
-                    "rows": rows,
-                    "total": sum((r["total"] for r in rows if r["total"] is not None), Decimal(0)),
-                    "breakdown": breakdowns.get(lot_id),
-                }
-            )
-    return {
-        "lots": [lot for lot in lots if lot is not None],
-        "has_lots": lots != [None],
-        "partners": bid.partners.select_related("organisation"),
-        "questions": questions,
-        "prices": prices,
-        "commitments": bid.commitments.prefetch_related("wards"),
-        "funding": bid.funding.all(),
-        "attachments": bid.attachments.filter(removed_at=None),
-        "details": shared_details(bid.organisation),
-    }
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def submit(request, reference):
-    """Check your answers, then submit (or replace) the bid; refused while anything is missing."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    sections = checklist(bid)
-    for section in sections:
-        section.url = section_url(bid, section)
-    refusal = None
-    if request.method == "POST":
-        try:
-            version = actions.submit(bid=bid, by=request.user)
-        except PermissionError:
-            raise Http404 from None
-        except ValidationError as error:
-            refusal = error.messages
-        except ValueError as error:
-            refusal = [str(error)]
-        else:
-            return redirect("tenders:bid_receipt", reference=bid.reference, number=version.number)
-    return _render(
-        request,
-        "submit.html",
-        page,
-        sections=[s for s in sections if s.missing],
-        missing=missing_from(sections),
-        refusal=refusal,
-        heading=_("Check your bid before you submit it") if page.editable else _("The whole bid"),
-        **summary(bid),
-    )
-
-
-@require_safe
-def receipt(request, reference, number):
-    page = bid_page(request, reference)
-    version = get_object_or_404(page.bid.versions, number=number)
-    return _render(
-        request,
-        "receipt.html",
-        page,
-        version=version,
-        received=moment_in_words(version.submitted_at),
-        is_current=version.pk == page.bid.current_version_id and page.bid.is_submitted,
-        heading=_("Bid received"),
-    )
-
-
-@require_safe
-def versions(request, reference):
-    page = bid_page(request, reference)
-    return _render(
-        request,
-        "versions.html",
-        page,
-        versions=page.bid.versions.order_by("-number"),
-        heading=_("Versions you submitted"),
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def withdraw(request, reference):
-    """Confirm, then withdraw a submitted bid; it can be submitted again before the deadline."""
-    page = bid_page(request, reference, edit=request.method == "POST")
-    bid = page.bid
-    if not page.is_lead or not bid.is_submitted:
-        raise Http404
-    refusal = None
-    if request.method == "POST":
-        try:
-            actions.withdraw(bid=bid, by=request.user)
-        except PermissionError:
-            raise Http404 from None
-        except ValidationError as error:
-            refusal = error.messages
-        except ValueError as error:
-            refusal = [str(error)]
-        else:
-            messages.success(
-                request,
-                _("Your bid was withdrawn. You can submit it again until %(deadline)s.")
-                % {"deadline": moment_in_words(page.opportunity.submission_deadline)},
-            )
-            return redirect("tenders:bid", reference=bid.reference)
-    return _render(request, "withdraw.html", page, refusal=refusal, heading=_("Withdraw your bid"))

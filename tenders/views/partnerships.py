@@ -17,8 +17,8 @@ from portal.formats import moment_in_words
 from tenders import actions
 from tenders.forms.bids import RegisteredPartnerForm, UnregisteredPartnerForm
 from tenders.models import BidPartner
-from tenders.queries import bid_lots
-from tenders.views.bids import bid_page, next_section_url, saved, taking_bids
+from tenders.queries import bid_lots, taking_bids
+from tenders.views.bids import bid_page, next_section_url, saved
 
 SEARCH_RESULTS = 10
 

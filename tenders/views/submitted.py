@@ -1,11 +1,12 @@
 """The submitted bids, as frozen at submission, for the publisher's commissioners once the box
 is open. Drafts and withdrawn bids are never shown; before opening, nothing is."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from organisations.models import Ward
+from portal.uploads import file_download
 from tenders.models import Bid, BidAttachment, LivingWage
 from tenders.views.method import _commissioned_tender
 
@@ -62,10 +63,4 @@ def submitted_attachment(request, reference, bid_reference, pk):
     if pk not in {a["id"] for a in bid.current_version.content["attachments"]}:
         raise Http404
     attachment = get_object_or_404(BidAttachment, bid=bid, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
-    )
+    return file_download(attachment.file)
