@@ -14,9 +14,24 @@ twice changes nothing: a tender that exists is left alone.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from organisations.models import Ward
 from tenders import actions
 from tenders.models import Tender
+
+# A one-page PDF saying what it is, for the demo's attached file.
+CONTINUITY_PLAN = rb"""%PDF-1.4
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj
+4 0 obj<</Length 62>>stream
+BT /F1 18 Tf 72 770 Td (Business continuity plan \(demo\)) Tj ET
+endstream endobj
+5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj
+trailer<</Root 1 0 R>>
+%%EOF
+"""
 
 OPEN = "Supporting People: housing-related support for young people"
 CLOSED = "Supporting People: housing support for ex-offenders"
@@ -51,6 +66,14 @@ def seed(*, opportunities, organisations, commissioner, member, registry_user):
 def _seed_open(opportunity, organisations, commissioner, member, bidder, ward):
     now = opportunity.published_at + timedelta(days=1)
     tender = actions.create_tender(opportunity=opportunity, by=commissioner, now=now)
+    # The first question is answered for each lot: the two areas differ.
+    actions.save_criterion(
+        tender=tender,
+        criterion=tender.criteria.get(number=1),
+        by=commissioner,
+        question="How will you deliver the service in this lot's area?",
+        per_lot=True,
+    )
     lots = list(opportunity.lots.all())
     consortium = _bid(tender, organisations["West Midlands Homeless Partnership"], bidder, now)
     actions.add_partner(
@@ -59,6 +82,7 @@ def _seed_open(opportunity, organisations, commissioner, member, bidder, ward):
         organisation=organisations["Aston Young Voices"],
         share_percent=Decimal(20),
         now=now,
+        notify=False,
     )
     actions.add_partner(
         bid=consortium,
@@ -67,20 +91,25 @@ def _seed_open(opportunity, organisations, commissioner, member, bidder, ward):
         kind="subcontractor",
         share_percent=Decimal(10),
         now=now,
+        notify=False,
     )
-    actions.answer_partnership(partner=consortium.partners.first(), by=bidder, accept=True, now=now)
+    actions.answer_partnership(
+        partner=consortium.partners.first(), by=bidder, accept=True, now=now, notify=False
+    )
     _fill(consortium, bidder, now, lots=lots, price=Decimal(1_050_000), ward=ward)
     # Nechells Community Food Co-op is still asked: the lead submitted before it answered.
-    actions.submit(bid=consortium, by=bidder, now=now + timedelta(hours=2))
+    actions.submit(bid=consortium, by=bidder, now=now + timedelta(hours=2), notify=False)
 
     alone = _bid(tender, organisations["Castle Vale Community Housing"], bidder, now)
     _fill(alone, bidder, now, lots=lots[:1], price=Decimal(520_000), ward=ward)
-    actions.submit(bid=alone, by=bidder, now=now + timedelta(hours=3))
+    actions.submit(bid=alone, by=bidder, now=now + timedelta(hours=3), notify=False)
 
     draft = _bid(tender, organisations["Ladywood Lunch Club"], member, now)
     actions.save_lots(bid=draft, lots=lots[:1], by=member, now=now)
     criterion = tender.criteria.first()
-    actions.save_answer(bid=draft, criterion=criterion, by=member, text=ANSWERS[1], now=now)
+    actions.save_answer(
+        bid=draft, criterion=criterion, lot=lots[0], by=member, text=ANSWERS[1], now=now
+    )
 
 
 def _seed_closed(opportunity, organisations, commissioner, bidder, ward):
@@ -104,10 +133,21 @@ def _seed_closed(opportunity, organisations, commissioner, bidder, ward):
                 organisation=organisations["Perry Barr Refugee Welcome"],
                 share_percent=Decimal(25),
                 now=bidding,
+                notify=False,
             )
-            actions.answer_partnership(partner=partner, by=bidder, accept=True, now=bidding)
+            actions.answer_partnership(
+                partner=partner, by=bidder, accept=True, now=bidding, notify=False
+            )
         _fill(bid, bidder, bidding, lots=[], price=price, ward=ward)
-        actions.submit(bid=bid, by=bidder, now=bidding + timedelta(hours=hours))
+        if name == "West Midlands Homeless Partnership":
+            actions.add_attachment(
+                bid=bid,
+                by=bidder,
+                now=bidding,
+                title="Business continuity plan",
+                file=ContentFile(CONTINUITY_PLAN, name="business-continuity-plan.pdf"),
+            )
+        actions.submit(bid=bid, by=bidder, now=bidding + timedelta(hours=hours), notify=False)
         if name == "Digbeth Employment Hub":
             actions.withdraw(bid=bid, by=bidder, now=bidding + timedelta(days=2))
     never_sent = _bid(tender, organisations["Northfield Recovery Café"], bidder, bidding)

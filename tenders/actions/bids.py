@@ -154,6 +154,8 @@ def save_answer(*, bid, criterion, by, text, lot=None, now=None):
             }
         )
     lot = lot if criterion.per_lot else None
+    if lot is None and criterion.per_lot and bid.tender.opportunity.lots.exists():
+        raise ValueError("A question answered for each lot needs the lot.")
     if not text.strip():
         Answer.objects.filter(bid=bid, criterion=criterion, lot=lot).delete()
         return None
@@ -220,9 +222,12 @@ def add_partner(
     name="",
     identifier="",
     now=None,
+    notify=True,
 ):
     """Add a consortium partner or subcontractor: a registered organisation (whose
-    administrators are asked to confirm) or one not yet registered, by name and number."""
+    administrators are asked to confirm) or one not yet registered, by name and number.
+
+    ``notify=False`` (the demo seed) asks nobody by email."""
     now = now or timezone.now()
     _editing(bid, by, now)
     errors = {}
@@ -259,7 +264,7 @@ def add_partner(
         share_percent=share,
         added_by=by,
     )
-    if organisation is not None:
+    if organisation is not None and notify:
         tasks.ask_partner_to_confirm.delay_on_commit(partner.pk)
     return partner
 
@@ -272,8 +277,9 @@ def remove_partner(*, partner, by, now=None):
 
 
 @transaction.atomic
-def answer_partnership(*, partner, by, accept, now=None):
-    """A partner's administrator confirms or declines joining the bid; the lead is told."""
+def answer_partnership(*, partner, by, accept, now=None, notify=True):
+    """A partner's administrator confirms or declines joining the bid; the lead is told
+    (unless ``notify=False``, for the demo seed)."""
     now = now or timezone.now()
     if partner.organisation_id is None or membership_role(by, partner.organisation) != "admin":
         raise PermissionError("Only the partner's administrators can answer.")
@@ -292,7 +298,8 @@ def answer_partnership(*, partner, by, accept, now=None):
     partner.answered_by = by
     partner.save(update_fields=["confirmed_at", "declined_at", "answered_by"])
     Bid.objects.filter(pk=partner.bid_id).update(changed_at=now)
-    tasks.tell_lead_of_partner_answer.delay_on_commit(partner.pk)
+    if notify:
+        tasks.tell_lead_of_partner_answer.delay_on_commit(partner.pk)
     return partner
 
 
@@ -420,14 +427,15 @@ def remove_attachment(*, attachment, by, now=None):
 
 
 @transaction.atomic
-def submit(*, bid, by, now=None):
+def submit(*, bid, by, now=None, notify=True):
     """Submit the bid, or replace its submitted version; return the current ``BidVersion``.
 
     Refused after the deadline (``DeadlinePassed``) and while the task list has
     anything missing. The bid row is locked, so two submissions at once leave
     one current version: a submission whose content is unchanged returns the
     current version and its receipt instead of making another. The first
-    submission for a tender locks its method.
+    submission for a tender locks its method. The receipt is emailed unless
+    ``notify=False`` (the demo seed).
     """
     now = now or timezone.now()
     if not is_bidder(by, bid):
@@ -477,7 +485,8 @@ def submit(*, bid, by, now=None):
         sha256=digest,
         version=number,
     )
-    tasks.send_receipt.delay_on_commit(version.pk)
+    if notify:
+        tasks.send_receipt.delay_on_commit(version.pk)
     return version
 
 

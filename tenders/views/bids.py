@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from opportunities.views.detail import published_or_404
 from organisations.views.manage import acting_organisation
 from portal.formats import moment_in_words
-from portal.forms import add_errors
+from portal.forms import add_errors, fits
 from tenders import actions
 from tenders.models import Bid
 from tenders.queries import (
@@ -84,6 +84,14 @@ def bid_page(request, reference, *, edit=False):
     if edit and not page.is_lead:
         raise Http404
     return page
+
+
+def posted_pk(value):
+    """``value`` (a posted or linked id) as an id, or 404: never a database error."""
+    value = str(value or "")
+    if not (value.isdigit() and fits(Bid._meta.pk, value)):
+        raise Http404
+    return int(value)
 
 
 def saved(form, call, **kwargs):

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from organisations.models import Organisation
 from portal.formats import moment_in_words
+from portal.middleware import CONTROL_CHARACTERS
 from tenders import actions
 from tenders.forms.bids import RegisteredPartnerForm, UnregisteredPartnerForm
 from tenders.models import BidPartner
 from tenders.queries import bid_lots, taking_bids
-from tenders.views.bids import bid_page, next_section_url, saved
+from tenders.views.bids import bid_page, next_section_url, posted_pk, saved
 
 SEARCH_RESULTS = 10
 
@@ -55,7 +56,7 @@ def partners(request, reference):
     other = UnregisteredPartnerForm(request.POST if "add_other" in request.POST else None)
     chosen = None
     if "add" in request.POST or request.GET.get("add", "").isdigit():
-        pk = request.POST.get("organisation") if posted else request.GET["add"]
+        pk = posted_pk(request.POST.get("organisation") if posted else request.GET["add"])
         chosen = Organisation.objects.filter(pk=pk).exclude(pk=bid.organisation_id).first()
         if chosen is None:
             raise Http404
@@ -64,7 +65,7 @@ def partners(request, reference):
     if posted:
         done = None
         if "remove" in request.POST:
-            partner = get_object_or_404(bid.partners, pk=request.POST.get("remove"))
+            partner = get_object_or_404(bid.partners, pk=posted_pk(request.POST.get("remove")))
             if saved(other, actions.remove_partner, partner=partner, by=request.user):
                 done = _("%(name)s was removed from the bid.") % {"name": partner.display_name}
         elif "add" in request.POST and registered.is_valid():
@@ -90,7 +91,7 @@ def partners(request, reference):
         if done:
             messages.success(request, done)
             return redirect("tenders:bid_partners", reference=bid.reference)
-    query = request.GET.get("q", "").strip()[:100]
+    query = CONTROL_CHARACTERS.sub("", request.GET.get("q", "")).strip()[:100]
     board, found = _candidates(page, query) if page.editable and chosen is None else ([], [])
     return render(
         request,

@@ -23,7 +23,7 @@ from tenders.queries import (
     bid_lots,
     shared_details,
 )
-from tenders.views.bids import after_save, bid_page, render_page, saved
+from tenders.views.bids import after_save, bid_page, posted_pk, render_page, saved
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -154,7 +154,9 @@ def social_value(request, reference):
     form = CommitmentForm(request.POST if "add" in request.POST else None)
     if request.method == "POST":
         if "remove" in request.POST:
-            commitment = get_object_or_404(bid.commitments, pk=request.POST.get("remove"))
+            commitment = get_object_or_404(
+                bid.commitments, pk=posted_pk(request.POST.get("remove"))
+            )
             if saved(form, actions.remove_commitment, commitment=commitment, by=request.user):
                 messages.success(request, _("The commitment was removed."))
                 return redirect("tenders:bid_social_value", reference=bid.reference)
@@ -187,7 +189,9 @@ def declarations(request, reference):
     funding_form = FundingForm(request.POST if "add_funding" in request.POST else None)
     if request.method == "POST":
         if "remove_funding" in request.POST:
-            funding = get_object_or_404(bid.funding, pk=request.POST.get("remove_funding"))
+            funding = get_object_or_404(
+                bid.funding, pk=posted_pk(request.POST.get("remove_funding"))
+            )
             if saved(funding_form, actions.remove_funding, funding=funding, by=request.user):
                 messages.success(request, _("The funding was removed from the list."))
                 return redirect("tenders:bid_declarations", reference=bid.reference)
@@ -241,7 +245,7 @@ def attachments(request, reference):
     if request.method == "POST":
         if "remove" in request.POST:
             attachment = get_object_or_404(
-                bid.attachments.filter(removed_at=None), pk=request.POST.get("remove")
+                bid.attachments.filter(removed_at=None), pk=posted_pk(request.POST.get("remove"))
             )
             if saved(form, actions.remove_attachment, attachment=attachment, by=request.user):
                 messages.success(request, _("“%s” was removed from the bid.") % attachment.title)

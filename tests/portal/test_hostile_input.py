@@ -57,6 +57,7 @@ from organisations.actions.members import invite_member
 from organisations.models import Councillor, DocumentKind, MembershipRole, Organisation
 from organisations.tokens import invitation_token
 from portal import demo
+from tenders.models import Tender
 from tests.factories import MembershipFactory, UserFactory
 from tests.portal.pages import parse, route_of, routes
 
@@ -203,6 +204,11 @@ def start_pages(users):
         reverse("opportunities:documents", args=[opportunity.reference]),
         reverse("opportunities:questions", args=[opportunity.reference]),
         reverse("opportunities:partners", args=[opportunity.reference]),
+        # The demo's opened bid box: its page links the submitted bids and their files.
+        reverse(
+            "tenders:tender",
+            args=[Tender.objects.get(opened_at__isnull=False).opportunity.reference],
+        ),
         "/admin/not-a-page/",  # the admin's catch-all route
     ]
     return ["/", *fixed, *objects, *emailed_links(users)]
