@@ -122,9 +122,11 @@ def _eager_tasks_and_local_links(settings):
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
-# The demo data's rows, table by table, as COPY wrote them: (columns, data). Filled by
-# the first test in this process that asks for ``demo_users``.
+# The demo data's rows, table by table, as COPY wrote them: (columns, data), and the
+# files they name: (storage, name, content). Filled by the first test in this process
+# that asks for ``demo_users``.
 _DEMO_ROWS = {}
+_DEMO_FILES = []
 
 
 @pytest.fixture
@@ -133,8 +135,9 @@ def demo_users(transactional_db):
 
     Seeding takes seconds and every such test needs the same rows, so the first test in
     a process empties the database as a finished transactional test leaves it, seeds it
-    for real and copies every table out (COPY); each later test gets exactly those rows
-    copied back into its emptied tables, which takes a fraction of a second. The tests
+    for real and copies every table out (COPY), with the files the rows name; each later
+    test gets exactly those rows copied back into its emptied tables, and the files
+    written again under its MEDIA_ROOT, which takes a fraction of a second. The tests
     still cannot see each other's changes: each starts from the freshly seeded rows.
     """
     from django.contrib.contenttypes.models import ContentType
@@ -155,6 +158,7 @@ def demo_users(transactional_db):
                 data = io.BytesIO()
                 cursor.copy_expert(f"COPY {_quoted(table)} ({columns}) TO STDOUT", data)
                 rows[table] = columns, data.getvalue()
+            _DEMO_FILES.extend(_stored_files())
             _DEMO_ROWS.update(rows)
         else:
             with transaction.atomic():  # foreign keys are checked at the end, all rows in
@@ -165,9 +169,30 @@ def demo_users(transactional_db):
                     )
             # The flush that ended the last test made content types with other ids.
             ContentType.objects.clear_cache()
+            # The files too, under this test's MEDIA_ROOT, as seeding would write them.
+            for storage, name, content in _DEMO_FILES:
+                path = Path(storage.path(name))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
     emails = [email for email, _name, _role in DEMO_USERS]
     by_email = {user.email: user for user in User.objects.filter(email__in=emails)}
     return {email: by_email[email] for email in emails}
+
+
+def _stored_files():
+    """(storage, name, content) of every file a FileField in the database names."""
+    from django.apps import apps
+    from django.db import models
+
+    files = []
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, models.FileField):
+                names = model.objects.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                for name in names:
+                    with field.storage.open(name) as stored:
+                        files.append((field.storage, name, stored.read()))
+    return files
 
 
 def _quoted(table):
