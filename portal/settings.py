@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "commissioning",
     "tracking",
     "councillors",
+    "home",  # the front page and the demo seed, on top of every app
 ]
 
 MIDDLEWARE = [

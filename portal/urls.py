@@ -6,7 +6,7 @@ from portal import health, views
 admin.site.site_header = admin.site.site_title = "Commissioning portal administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),  # the front page composes every app
     path("health/", health.health, name="health"),
     path("health/workers/", health.health_with_workers, name="health_with_workers"),
     path("accounts/", include("accounts.urls")),

@@ -3,48 +3,6 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from councillors import queries as councillor_queries
-from opportunities import queries as opportunity_queries
-from opportunities.queries import kept_home_page_summary
-from organisations.queries import memberships_of, wards_represented_by
-from organisations.views.manage import acting_organisation
-from portal.authorization import Role, held_roles
-from tenders import queries as tender_queries
-from tracking import queries as tracking_queries
-
-
-@require_safe
-def home(request):
-    """The front page: search, counts and open opportunities for everyone.
-
-    A signed-in user also sees what each of their roles offers.
-    """
-    roles = held_roles(request.user)
-    memberships = memberships_of(request.user) if Role.ORGANISATION_MEMBER in roles else []
-    to_do = (
-        opportunity_queries.to_do_for(request.user, memberships)
-        + tracking_queries.to_do_for(request.user)
-        + councillor_queries.to_do_for(request.user)
-        + tender_queries.to_do_for(request.user, memberships)
-        if request.user.is_authenticated
-        else []
-    )
-    return render(
-        request,
-        "home.html",
-        {
-            "roles": roles,
-            "to_do": to_do,
-            "councillor_wards": (
-                wards_represented_by(request.user) if Role.COUNCILLOR in roles else []
-            ),
-            "memberships": memberships,
-            "acting_for": acting_organisation(request, memberships),
-            "publishers": [m.organisation for m in memberships if m.organisation.can_publish],
-            **kept_home_page_summary(),
-        },
-    )
-
 
 def page(template_name):
     """A view for a static information page (accessibility, privacy, cookies)."""

@@ -145,7 +145,7 @@ def demo_users(transactional_db):
     from django.db import connection, transaction
 
     from accounts.models import User
-    from portal.demo import DEMO_USERS, seed
+    from home.demo import DEMO_USERS, seed
 
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     with connection.cursor() as cursor:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from test_journeys import sign_in
 
+from home.demo import DEMO_PASSWORD
 from opportunities import actions
 from opportunities.models import Opportunity, PartnerContact, PartnerListing
 from organisations.models import Membership, MembershipRole
-from portal.demo import DEMO_PASSWORD
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 MESSAGE = "We run lunch clubs in Ladywood and could deliver the north of the city."

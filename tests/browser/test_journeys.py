@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
+from home.demo import DEMO_PASSWORD
 
 LINK = re.compile(r"https?://\S+")
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from test_journeys import ROLE_HOME_PAGES, sign_in
 
-from portal.demo import DEMO_PASSWORD
+from home.demo import DEMO_PASSWORD
 
 EVERY_ROLE = "commissioner@example.org"  # given every other role in the test
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from test_journeys import sign_in
 
+from home.demo import DEMO_PASSWORD
 from opportunities.models import Opportunity, Question
-from portal.demo import DEMO_PASSWORD
 
 TITLE = "Befriending for carers in Perry Barr"
 QUESTION = "Can a group of small charities bid together, with one of them leading?"

@@ -10,8 +10,8 @@ import re
 from playwright.sync_api import expect
 from test_journeys import link_in, sign_in
 
+from home.demo import DEMO_PASSWORD
 from organisations.models import Organisation
-from portal.demo import DEMO_PASSWORD
 
 
 def emails_to(mailoutbox, address, subject):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from councillors import actions, demo
 from councillors.models import Digest, DigestPreference, DigestRun, Signposting
+from home import demo as portal_demo
 from organisations.models import Councillor
-from portal import demo as portal_demo
 
 pytestmark = pytest.mark.django_db
 

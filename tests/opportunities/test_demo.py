@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from home import demo
 from opportunities.models import (
     CpvCode,
     Follow,
@@ -13,7 +14,6 @@ from opportunities.models import (
     Status,
 )
 from organisations.models import Membership
-from portal import demo
 
 pytestmark = pytest.mark.django_db
 

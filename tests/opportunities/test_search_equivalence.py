@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.http import QueryDict
 
+from home import demo
 from opportunities.queries import search_opportunities
-from portal import demo
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -46,6 +46,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.tokens import confirmation_token
 from councillors import tokens as councillor_tokens
+from home import demo
 from opportunities import tokens as opportunity_tokens
 from opportunities.actions import documents as opportunity_documents
 from opportunities.actions.alerts import save_search
@@ -56,7 +57,6 @@ from organisations.actions.contacts import add_key_contact
 from organisations.actions.members import invite_member
 from organisations.models import Councillor, DocumentKind, MembershipRole, Organisation
 from organisations.tokens import invitation_token
-from portal import demo
 from tenders.models import Tender
 from tests.factories import MembershipFactory, UserFactory
 from tests.portal.pages import parse, route_of, routes

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal import demo
+from home import demo
 from tenders.models import Bid, BidVersion, Tender, TenderEvent
 from tenders.queries import submitted_counts
 

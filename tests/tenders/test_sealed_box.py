@@ -24,9 +24,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
+from home import demo
 from opportunities import listings
 from organisations.models import MembershipRole
-from portal import demo
 from tenders import actions
 from tenders.models import Bid, BidPartner, BidVersion, Tender
 from tests.factories import MembershipFactory

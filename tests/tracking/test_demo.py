@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.actions import ensure_user, set_roles
-from portal import demo as portal_demo
+from home import demo as portal_demo
 from tracking import demo
 from tracking.models import (
     Assessment,
@@ -24,7 +24,7 @@ FICTIONAL = "community-transport-older-people"
 
 @pytest.fixture
 def users():
-    """The two demo accounts ``portal.demo`` passes in, made the same way."""
+    """The two demo accounts ``home.demo`` passes in, made the same way."""
     officer = ensure_user(
         email="scrutiny@example.org", full_name="Helen Whitfield", password="demo-portal-2026"
     )

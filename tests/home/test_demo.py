@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from home import demo
 from opportunities.models import Follow, Opportunity, PartnerContact, PartnerListing, Question
 from organisations.models import (
     Councillor,
@@ -11,7 +12,6 @@ from organisations.models import (
     SizeClass,
     Ward,
 )
-from portal import demo
 from portal.authorization import Role, held_roles
 
 pytestmark = pytest.mark.django_db

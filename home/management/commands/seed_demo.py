@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal import demo
+from home import demo
 
 
 class Command(BaseCommand):
