@@ -1,7 +1,7 @@
 """The emails opportunities send, rendered from plain-text templates."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from accounts.emails import absolute_url
 from opportunities.tokens import unsubscribe_token
 from organisations.models import Membership
 from portal.formats import moment_in_words
-from portal.mail import subject_line
+from portal.mail import send_each, subject_line
 
 
 def follower_addresses(opportunity):
@@ -28,19 +28,9 @@ def opportunity_url(opportunity):
     return absolute_url(reverse("opportunities:detail", args=[opportunity.reference]))
 
 
-def _send_each(subject, template, context, recipients, *, reply_to=None):
-    """One message per recipient, so nobody sees another's address; replies to ``reply_to``
-    (a list of addresses) when given."""
-    body = render_to_string(template, context)
-    subject = subject_line(subject)
-    get_connection().send_messages(
-        [EmailMessage(subject, body, to=[address], reply_to=reply_to) for address in recipients]
-    )
-
-
 def send_amendment(amendment):
     opportunity = amendment.opportunity
-    _send_each(
+    send_each(
         f"{opportunity.reference} has changed",
         "opportunities/email/amendment.txt",
         {
@@ -66,7 +56,7 @@ def _members_addresses(organisation):
 def send_answer(question):
     """Tell followers an answer is published. Never says who asked: only the text."""
     opportunity = question.opportunity
-    _send_each(
+    send_each(
         f"New answer on {opportunity.reference}",
         "opportunities/email/answer.txt",
         {
@@ -83,7 +73,7 @@ def send_deadline_reminder(follow, *, days):
     """Remind a following organisation's members that bids close soon."""
     opportunity = follow.opportunity
     when = _("tomorrow or sooner") if days == 1 else _("in %(days)s days") % {"days": days}
-    _send_each(
+    send_each(
         f"{opportunity.reference} closes {when}",
         "opportunities/email/deadline_reminder.txt",
         {
@@ -138,7 +128,7 @@ def send_partner_contact(contact):
             if writer is not None and writer.is_active
             else _members_addresses(original.organisation)
         )
-    _send_each(
+    send_each(
         subject,
         "opportunities/email/partner_contact.txt",
         context,
@@ -150,7 +140,7 @@ def send_partner_contact(contact):
 def send_questions_waiting(opportunity, questions):
     """One email to the opportunity's contact listing ``questions``, waiting for an answer."""
     count = len(questions)
-    _send_each(
+    send_each(
         f"{count} new question{'s' if count != 1 else ''} on {opportunity.reference}",
         "opportunities/email/questions_waiting.txt",
         {

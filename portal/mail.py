@@ -11,6 +11,8 @@ space, so a newline can neither add a header nor make the send fail.
 import re
 
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 # Long enough for "12 new opportunities for ‘a 100-character saved search name’";
@@ -35,3 +37,14 @@ def subject_line(text):
     """
     headline = Truncator(one_line(text)).chars(MAX_SUBJECT_LENGTH)
     return f"{headline} – {one_line(settings.SERVICE_NAME)}"
+
+
+def send_each(subject, template, context, recipients, *, reply_to=None):
+    """Email ``template`` rendered with ``context`` (and ``service_name``) to each of
+    ``recipients`` in a message of its own, so nobody sees another's address; replies go
+    to ``reply_to`` (a list of addresses) when given. The subject is made safe here."""
+    body = render_to_string(template, {"service_name": settings.SERVICE_NAME, **context})
+    subject = subject_line(subject)
+    get_connection().send_messages(
+        [EmailMessage(subject, body, to=[address], reply_to=reply_to) for address in recipients]
+    )

@@ -4,15 +4,12 @@ They go only to members of the bidding organisations: nothing about a bid is
 emailed to anyone else before the box is opened.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.emails import absolute_url
 from organisations.models import Membership
-from portal.mail import subject_line
+from portal.mail import send_each
 from tenders.models import Bid, BidPartner
 
 
@@ -23,20 +20,13 @@ def _addresses(organisations, *, admins_only=False):
     return sorted(set(memberships.values_list("user__email", flat=True)))
 
 
-def _send_each(subject, template, context, recipients):
-    """One message per recipient, so nobody sees another's address."""
-    body = render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
-    subject = subject_line(subject)
-    get_connection().send_messages([EmailMessage(subject, body, to=[a]) for a in recipients])
-
-
 def bid_url(bid):
     return absolute_url(reverse("tenders:bid", args=[bid.reference]))
 
 
 def send_receipt(version):
     bid = version.bid
-    _send_each(
+    send_each(
         f"Receipt for your bid {bid.reference} for {bid.tender.opportunity.reference}",
         "tenders/email/receipt.txt",
         {
@@ -52,7 +42,7 @@ def send_receipt(version):
 
 def send_partner_request(partner):
     bid = partner.bid
-    _send_each(
+    send_each(
         f"{bid.organisation.name} asks {partner.organisation.name} to join a bid",
         "tenders/email/partner_request.txt",
         {
@@ -67,7 +57,7 @@ def send_partner_request(partner):
 
 def send_partner_answer(partner):
     bid = partner.bid
-    _send_each(
+    send_each(
         f"{partner.organisation.name} has {'confirmed' if partner.is_confirmed else 'declined'} "
         f"your bid {bid.reference}",
         "tenders/email/partner_answer.txt",
@@ -88,7 +78,7 @@ def send_method_change(amendment):
     organisations = set(bids.values_list("organisation", flat=True)) | set(
         partners.values_list("organisation", flat=True)
     )
-    _send_each(
+    send_each(
         f"The evaluation method of {opportunity.reference} has changed",
         "tenders/email/method_change.txt",
         {

@@ -278,8 +278,12 @@ def partnerships_waiting(user):
     ).select_related("bid__organisation", "bid__tender__opportunity", "organisation")
 
 
-def tender_of(opportunity):
-    return Tender.objects.filter(opportunity=opportunity).first()
+def tender_of(opportunity, *related):
+    """The opportunity's tender (its ``opportunity`` the same object), or ``None``."""
+    tender = Tender.objects.select_related(*related).filter(opportunity=opportunity).first()
+    if tender is not None:
+        tender.opportunity = opportunity
+    return tender
 
 
 def opened_bids(tender):

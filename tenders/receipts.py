@@ -50,7 +50,9 @@ def content_of(bid, *, today=None):
                 "kind": partner.kind,
                 "share_percent": str(partner.share_percent),
             }
-            for partner in bid.partners.select_related("organisation").filter(declined_at=None)
+            for partner in bid.partners.select_related("organisation")
+            .prefetch_related("organisation__identifiers")
+            .filter(declined_at=None)
         ],
         "answers": [
             {

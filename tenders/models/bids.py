@@ -38,22 +38,33 @@ class BidQuerySet(models.QuerySet):
         """Bids with a current submitted version that were not withdrawn."""
         return self.filter(current_version__isnull=False, withdrawn_at__isnull=True)
 
-    def visible_to(self, user):
-        """The sealed bid box's one gate: the bids ``user`` may read.
-
-        Members of the lead organisation and of partners that confirmed read their
-        own bids, drafts included. Once a tender's box is opened, the publisher's
-        commissioners read its submitted bids, never drafts or withdrawn ones.
-        Nobody else, site administrators included.
-        """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        member_of = Organisation.objects.filter(memberships__user=user).values("pk")
-        own = models.Q(organisation__in=member_of) | models.Q(
+    def _own(self, member_of):
+        return models.Q(organisation__in=member_of) | models.Q(
             pk__in=BidPartner.objects.filter(
                 organisation__in=member_of, confirmed_at__isnull=False
             ).values("bid")
         )
+
+    def of_bidders(self, user):
+        """The bids of ``user``'s organisations: those they lead and those they confirmed
+        joining, drafts included. What the bidder's own pages show."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            self._own(Organisation.objects.filter(memberships__user=user).values("pk"))
+        )
+
+    def visible_to(self, user):
+        """The sealed bid box's one gate: the bids ``user`` may read.
+
+        Members of the lead organisation and of partners that confirmed read their
+        own bids, drafts included (``of_bidders``). Once a tender's box is opened,
+        the publisher's commissioners read its submitted bids, never drafts or
+        withdrawn ones. Nobody else, site administrators included.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        member_of = Organisation.objects.filter(memberships__user=user).values("pk")
         commissioned = models.Q(
             tender__opened_at__isnull=False,
             current_version__isnull=False,
@@ -62,7 +73,7 @@ class BidQuerySet(models.QuerySet):
                 publishing_allowed_at__isnull=False
             ),
         )
-        return self.filter(own | commissioned)
+        return self.filter(self._own(member_of) | commissioned)
 
 
 class Bid(models.Model):

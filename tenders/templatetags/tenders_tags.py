@@ -4,7 +4,6 @@ importing tenders: each runs a query of ``tenders.queries`` and renders an inclu
 import datetime as dt
 
 from django import template
-from django.db.models import Q
 
 from portal.formats import date_in_words
 from tenders.models import Bid
@@ -41,14 +40,7 @@ def bids_activity(context):
     partnership requests waiting for them to answer."""
     user = context["request"].user
     bids = (
-        Bid.objects.filter(
-            Q(organisation__memberships__user=user)
-            | Q(
-                partners__organisation__memberships__user=user,
-                partners__confirmed_at__isnull=False,
-            )
-        )
-        .distinct()
+        Bid.objects.of_bidders(user)
         .select_related("tender__opportunity", "organisation", "current_version")
         .order_by("tender__opportunity__submission_deadline")
     )

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,13 +70,10 @@ def bid_page(request, reference, *, edit=False):
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    readers = Q(organisation__memberships__user=user) | Q(
-        partners__organisation__memberships__user=user, partners__confirmed_at__isnull=False
-    )
     bid = get_object_or_404(
-        Bid.objects.visible_to(user)
-        .filter(pk__in=Bid.objects.filter(readers).values("pk"))
-        .select_related("tender__opportunity__publisher", "organisation", "current_version"),
+        Bid.objects.of_bidders(user).select_related(
+            "tender__opportunity__publisher", "organisation", "current_version"
+        ),
         reference=reference,
     )
     page = BidPage(bid, is_lead=actions.is_bidder(user, bid), is_open=taking_bids(bid.tender))

@@ -15,7 +15,8 @@ from opportunities.actions import is_commissioner
 from opportunities.models import Opportunity
 from portal.authorization import Permission, has_permission
 from tenders import actions
-from tenders.views.method import _commissioned_tender, tender_of
+from tenders.queries import tender_of
+from tenders.views.method import _commissioned_tender
 
 
 @require_POST

@@ -23,8 +23,7 @@ from tenders.forms.method import (
     TenderSettingsForm,
     WeightsForm,
 )
-from tenders.models import Tender
-from tenders.queries import opened_bids, submitted_counts
+from tenders.queries import opened_bids, submitted_counts, tender_of
 from tenders.summary import method_summary
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -41,14 +40,6 @@ def commissioned_opportunity(request, reference):
     if not is_commissioner(request.user, opportunity.publisher):
         raise Http404
     return opportunity
-
-
-def tender_of(opportunity, *related):
-    """The opportunity's tender (its ``opportunity`` the same object), or ``None``."""
-    tender = Tender.objects.select_related(*related).filter(opportunity=opportunity).first()
-    if tender is not None:
-        tender.opportunity = opportunity
-    return tender
 
 
 def _commissioned_tender(request, reference):
