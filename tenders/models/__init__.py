@@ -4,6 +4,14 @@ Split by subject; import from here (``from tenders.models import Bid``).
 """
 
 from tenders.models.audit import TenderEvent
+from tenders.models.award import (
+    STANDSTILL_WORKING_DAYS,
+    AssessmentSummary,
+    AwardDecision,
+    ChangeKind,
+    ConsortiumChange,
+    EvaluationUpdate,
+)
 from tenders.models.bids import (
     Answer,
     Bid,
@@ -17,6 +25,15 @@ from tenders.models.bids import (
     PriceEntry,
     SocialValueCommitment,
 )
+from tenders.models.evaluation import (
+    CheckStage,
+    Consensus,
+    DuplicationFinding,
+    PanelMember,
+    PanelRole,
+    Score,
+    ScoreSheet,
+)
 from tenders.models.method import (
     DEFAULT_DESCRIPTORS,
     Criterion,
@@ -29,20 +46,33 @@ from tenders.models.method import (
 
 __all__ = [
     "DEFAULT_DESCRIPTORS",
+    "STANDSTILL_WORKING_DAYS",
     "Answer",
+    "AssessmentSummary",
+    "AwardDecision",
     "Bid",
     "BidAttachment",
     "BidPartner",
     "BidVersion",
+    "ChangeKind",
+    "CheckStage",
+    "Consensus",
+    "ConsortiumChange",
     "CostBreakdown",
     "Criterion",
     "CriterionGroup",
+    "DuplicationFinding",
+    "EvaluationUpdate",
     "FundingDeclaration",
     "LivingWage",
+    "PanelMember",
+    "PanelRole",
     "PartnerKind",
     "PriceEntry",
     "PriceFormula",
     "PriceLine",
+    "Score",
+    "ScoreSheet",
     "SocialValueCommitment",
     "Tender",
     "TenderEvent",

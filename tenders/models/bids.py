@@ -59,21 +59,34 @@ class BidQuerySet(models.QuerySet):
 
         Members of the lead organisation and of partners that confirmed read their
         own bids, drafts included (``of_bidders``). Once a tender's box is opened,
-        the publisher's commissioners read its submitted bids, never drafts or
-        withdrawn ones. Nobody else, site administrators included.
+        its submitted bids (never drafts or withdrawn ones) are read by the
+        publisher's commissioners and by the tender's panel members who have
+        declared their interests, except a bid someone declared a conflict with:
+        that stays hidden from them. Nobody else, site administrators included.
         """
+        from tenders.models.evaluation import PanelMember
+
         if not user.is_authenticated or not user.is_active:
             return self.none()
         member_of = Organisation.objects.filter(memberships__user=user).values("pk")
-        commissioned = models.Q(
+        seats = PanelMember.objects.filter(user=user)
+        opened = models.Q(
             tender__opened_at__isnull=False,
             current_version__isnull=False,
             withdrawn_at__isnull=True,
-            tender__opportunity__publisher__in=member_of.filter(
-                publishing_allowed_at__isnull=False
-            ),
         )
-        return self.filter(self._own(member_of) | commissioned)
+        commissioning = models.Q(
+            tender__opportunity__publisher__in=member_of.filter(publishing_allowed_at__isnull=False)
+        )
+        evaluating = models.Q(tender__in=seats.filter(declared_at__isnull=False).values("tender"))
+        conflicted = models.Q(
+            pk__in=PanelMember.conflicts.through.objects.filter(panelmember__user=user).values(
+                "bid"
+            )
+        )
+        return self.filter(
+            self._own(member_of) | (opened & (commissioning | evaluating) & ~conflicted)
+        )
 
 
 class Bid(models.Model):
@@ -194,6 +207,8 @@ class BidPartner(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when an approved consortium change after award takes the partner out.
+    left_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["added_at", "pk"]

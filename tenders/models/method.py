@@ -90,6 +90,12 @@ class Tender(models.Model):
         related_name="+",
         editable=False,
     )
+    # Kept current by the commissioner during evaluation; every bidder is told it
+    # at least once a fortnight (seed 000, 2.6.1).
+    decision_expected_on = models.DateField(_("decision expected by"), null=True, blank=True)
+    evaluation_note = models.CharField(
+        _("what bidders are told about progress"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("tender")

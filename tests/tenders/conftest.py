@@ -98,3 +98,33 @@ def complete(bid, by, *, lots=None, price=Decimal("40000"), answer="We will do i
     )
     bid.refresh_from_db()
     return bid
+
+
+def submitted_bids(tender, prices):
+    """One complete, submitted bid for every lot per price in ``prices``, each from its
+    own organisation (whose administrator is ``bid.created_by``)."""
+    bids = []
+    for price in prices:
+        membership = MembershipFactory(role=MembershipRole.ADMIN)
+        bid = actions.start_bid(
+            tender=tender, organisation=membership.organisation, by=membership.user
+        )
+        complete(bid, membership.user, price=Decimal(price))
+        actions.submit(bid=bid, by=membership.user)
+        bid.refresh_from_db()
+        bids.append(bid)
+    return bids
+
+
+@pytest.fixture
+def opened_bids(tender, publisher_member, time_machine):
+    """Three submitted bids (40,000, 50,000 and 60,000 a lot), the deadline passed and
+    the box opened by ``publisher_member``; the clock stays at the deadline.
+
+    Tests that move the clock weeks on must ``force_login`` again: sessions expire.
+    """
+    bids = submitted_bids(tender, ["40000", "50000", "60000"])
+    time_machine.move_to(tender.opportunity.submission_deadline, tick=False)
+    actions.open_box(tender=tender, by=publisher_member)
+    tender.refresh_from_db()
+    return bids
