@@ -134,16 +134,15 @@ class Evaluation:
         """``{lot key: [tenders.results.Result]}``; only once every score is moderated."""
         if not self.is_moderated:
             raise ValueError("Results need a consensus score for every bid and question.")
+        scores = defaultdict(dict)
+        for (bid_id, criterion_id, lot_id), consensus in self.consensus.items():
+            scores[bid_id][criterion_id, lot_id] = consensus.score
         scored = [
             results.BidScores(
                 bid=bid,
                 bidder=bid.organisation_id,
                 prices=prices_of(bid, self.lots),
-                scores={
-                    (criterion_id, lot_id): c.score
-                    for (bid_id, criterion_id, lot_id), c in self.consensus.items()
-                    if bid_id == bid.pk
-                },
+                scores=scores[bid.pk],
             )
             for bid in self.bids
         ]
