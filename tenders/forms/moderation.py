@@ -38,8 +38,18 @@ class ConsensusForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, criterion, prefix, **kwargs):
+    def __init__(self, *args, criterion, lot=None, prefix, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
+        # Several of these forms share a page: each label names its question.
+        where = (
+            _("question %(number)s, %(lot)s") % {"number": criterion.number, "lot": lot}
+            if lot
+            else _("question %(number)s") % {"number": criterion.number}
+        )
+        self.fields["score"].label = _("Consensus score for %(where)s") % {"where": where}
+        self.fields["reason"].label = _("Reason for the consensus score for %(where)s") % {
+            "where": where
+        }
         self.fields["score"].choices = [
             Choice(mark, str(mark), hint=descriptor) for mark, descriptor in criterion.marks
         ]

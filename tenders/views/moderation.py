@@ -107,7 +107,9 @@ def _slot_form(row, data=None):
     initial = {"revision": row.revision}
     if consensus is not None:
         initial |= {"score": consensus.score, "reason": consensus.reason}
-    return ConsensusForm(data, criterion=row.slot.criterion, prefix=row.key, initial=initial)
+    return ConsensusForm(
+        data, criterion=row.slot.criterion, lot=row.slot.lot, prefix=row.key, initial=initial
+    )
 
 
 def _save(request, bid, row):

@@ -11,7 +11,15 @@ import pytest
 from django.utils import timezone
 
 from tenders.evaluation import lots_of, slots_of
-from tenders.models import Consensus, PanelMember, Score, ScoreSheet
+from tenders.models import (
+    DEFAULT_DESCRIPTORS,
+    Consensus,
+    Criterion,
+    CriterionGroup,
+    PanelMember,
+    Score,
+    ScoreSheet,
+)
 from tests.factories import UserFactory
 
 
@@ -78,3 +86,31 @@ def scored(panel, opened_bids):
         submit_sheet(panel.first, bid)
         submit_sheet(panel.second, bid, lambda s: 1 if s.criterion.number == 1 else 3)
     return panel
+
+
+def grow(tender, bids, members, *, questions=2, evaluators=2):
+    """More questions and evaluators, every sheet submitted afresh and every bid agreed
+    again: for the tests that query counts do not grow. Returns the members."""
+    last = tender.criteria.order_by("-number").first().number
+    Criterion.objects.bulk_create(
+        Criterion(
+            tender=tender,
+            group=CriterionGroup.QUALITY,
+            number=last + n,
+            question=f"Extra question {n}",
+            weight=5,
+            descriptors=DEFAULT_DESCRIPTORS,
+        )
+        for n in range(1, questions + 1)
+    )
+    members = [*members, *(seat(tender) for _ in range(evaluators))]
+    ScoreSheet.objects.filter(member__tender=tender).delete()
+    agreed = Consensus.objects.filter(bid__tender=tender)
+    chair = agreed.first().recorded_by if agreed.exists() else None
+    agreed.delete()
+    for bid in bids:
+        for member in members:
+            submit_sheet(member, bid)
+        if chair is not None:
+            agree(bid, chair)
+    return members
