@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +24,7 @@ from opportunities.actions import is_commissioner
 from portal.csv import csv_response
 from portal.pdf import write_pdf
 from tenders.evaluation import evaluation_of, slots_of
-from tenders.models import PanelMember
+from tenders.models import Bid, PanelMember
 from tenders.moderation import chair_of, findings_of
 from tenders.summary import method_summary
 from tenders.views.moderation import evaluated_tender
@@ -142,7 +143,9 @@ def report_context(tender, evaluation):
     panel = list(
         PanelMember.objects.filter(tender=tender)
         .select_related("user")
-        .prefetch_related("conflicts__organisation")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=Bid.objects.select_related("organisation"))
+        )
     )
     for member in panel:
         member.visible_conflicts = [b for b in member.conflicts.all() if b.pk in visible]
