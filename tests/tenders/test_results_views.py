@@ -264,3 +264,14 @@ def test_queries_do_not_grow_with_bids_questions_or_evaluators(
     large = [_queries(client, url) for url in urls(tender).values()]
     assert small == large
     assert max(large) <= 20
+
+
+def test_the_tender_page_links_to_the_results_and_each_bid_s_duplication_check(
+    client, opened_bids, tender, publisher_member
+):
+    client.force_login(publisher_member)
+    reference = tender.opportunity.reference
+    page = client.get(reverse("tenders:tender", args=[reference])).content.decode()
+    assert urls(tender)["page"] in page
+    for bid in opened_bids:
+        assert reverse("tenders:duplication", args=[reference, bid.reference]) in page
