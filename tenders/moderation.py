@@ -133,6 +133,13 @@ def slot_scores(bid, criteria, lots):
     return rows
 
 
+def conflicts_declared(user, tender):
+    """How many of ``tender``'s bids ``user`` declared a conflict with (hidden from them)."""
+    return PanelMember.conflicts.through.objects.filter(
+        panelmember__tender=tender, panelmember__user=user
+    ).count()
+
+
 def moderation_started(bid):
     return Consensus.objects.filter(bid=bid).exists()
 
@@ -171,14 +178,19 @@ class OtherAward:
 
 def other_awards(organisations, tender):
     """``{organisation id: [OtherAward]}``: current award decisions on other tenders where
-    each organisation leads a winning bid or is a partner of one. Two queries."""
+    each organisation leads a winning bid or is a partner of one (and has not left it).
+    Two queries."""
     ids = [o.pk for o in organisations]
     winners = (
         AwardDecision.winners.through.objects.filter(awarddecision__withdrawn_at__isnull=True)
         .exclude(awarddecision__tender=tender)
         .filter(
             Q(bid__organisation__in=ids)
-            | Q(bid__partners__organisation__in=ids, bid__partners__declined_at__isnull=True)
+            | Q(
+                bid__partners__organisation__in=ids,
+                bid__partners__declined_at__isnull=True,
+                bid__partners__left_at__isnull=True,
+            )
         )
         .select_related(
             "awarddecision__tender__opportunity", "awarddecision__lot", "bid__organisation"
@@ -189,7 +201,11 @@ def other_awards(organisations, tender):
     )
     found = defaultdict(list)
     for row in winners:
-        partners = {p.organisation_id for p in row.bid.partners.all() if p.declined_at is None}
+        partners = {
+            p.organisation_id
+            for p in row.bid.partners.all()
+            if p.declined_at is None and p.left_at is None
+        }
         for organisation_id in ids:
             if row.bid.organisation_id == organisation_id or organisation_id in partners:
                 found[organisation_id].append(

@@ -70,7 +70,7 @@ urlpatterns = [
     ),
     path(
         "opportunities/<str:reference>/tender/moderation/<str:bid_reference>/",
-        moderation.bid,
+        moderation.moderate_bid,
         name="moderate_bid",
     ),
     path(

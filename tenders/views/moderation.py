@@ -143,7 +143,7 @@ def _save(request, bid, row):
 
 
 @GET_POST
-def bid(request, reference, bid_reference):
+def moderate_bid(request, reference, bid_reference):
     """One bid's moderation: per question every evaluator's score and reason, the spread,
     and the chair's consensus score; refused until every evaluator has submitted."""
     tender = evaluated_tender(request, reference, allowed=_chairs)

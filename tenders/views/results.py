@@ -25,7 +25,7 @@ from portal.csv import csv_response
 from portal.pdf import write_pdf
 from tenders.evaluation import evaluation_of, slots_of
 from tenders.models import Bid, PanelMember
-from tenders.moderation import chair_of, findings_of
+from tenders.moderation import chair_of, conflicts_declared, findings_of
 from tenders.summary import method_summary
 from tenders.views.moderation import evaluated_tender
 
@@ -73,6 +73,7 @@ def results(request, reference):
             "lots": lot_results(evaluation) if evaluation.is_moderated else [],
             "missing": len(evaluation.missing()),
             "is_chair": chair_of(request.user, tender) is not None,
+            "hidden": conflicts_declared(request.user, tender),
         },
     )
 
@@ -136,7 +137,7 @@ def _lot_key(slot):
     return slot.lot.pk if slot.lot else None
 
 
-def report_context(tender, evaluation):
+def report_context(tender, evaluation, user):
     """What the evaluation report shows: the method, the panel, the results, each bid's
     consensus scores and reasons, and the duplication findings. Fixed queries."""
     visible = {bid.pk for bid in evaluation.bids}
@@ -171,6 +172,7 @@ def report_context(tender, evaluation):
         "lots": lot_results(evaluation),
         "bids": bids,
         "made_at": timezone.now(),
+        "hidden": conflicts_declared(user, tender),
         "council_name": settings.COUNCIL_NAME,
         "brand_colour": settings.COUNCIL_BRAND_COLOUR,
     }
@@ -183,7 +185,8 @@ def report_pdf(request, reference):
     tender, evaluation = _reading(request, reference)
     if not evaluation.is_moderated:
         return _not_ready(request, reference)
-    html = render_to_string("tenders/results/report_pdf.html", report_context(tender, evaluation))
+    context = report_context(tender, evaluation, request.user)
+    html = render_to_string("tenders/results/report_pdf.html", context)
     response = HttpResponse(write_pdf(html), content_type="application/pdf")
     name = f"{tender.opportunity.reference}-evaluation-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -207,3 +207,15 @@ def test_a_seat_on_another_tender_gives_nothing(client, opened_bids, publisher_m
     chair_elsewhere = seat(elsewhere, chair=True)
     client.force_login(chair_elsewhere.user)
     assert client.get(url(opened_bids[0])).status_code == 404
+
+
+def test_a_partner_that_left_a_winning_consortium_is_not_listed_with_its_award(
+    client, scored, consortium, publisher_member
+):
+    decision = award_elsewhere(
+        publisher_member, OrganisationFactory(), partner=consortium.registered_partner
+    )
+    BidPartner.objects.filter(bid__in=decision.winners.all()).update(left_at=timezone.now())
+    client.force_login(scored.chair.user)
+    page = client.get(url(consortium)).content.decode()
+    assert "Lunch clubs" not in page

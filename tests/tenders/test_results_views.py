@@ -139,7 +139,7 @@ def test_the_csv_has_the_same_figures(client, moderated, opened_bids, tender, pu
 def report_html(tender, user):
     """The HTML the evaluation report is drawn from, as ``user`` would get it."""
     return render_to_string(
-        "tenders/results/report_pdf.html", report_context(tender, evaluation_of(tender, user))
+        "tenders/results/report_pdf.html", report_context(tender, evaluation_of(tender, user), user)
     )
 
 
@@ -240,10 +240,12 @@ def test_a_bid_the_chair_is_conflicted_with_is_in_none_of_them(
     pages = urls(tender)
     page = client.get(pages["page"]).content.decode()
     assert hidden.reference not in page and hidden.organisation.name not in page
+    assert "You declared a conflict of interest with 1 bid, so it is left out here." in page
     assert hidden.reference not in client.get(pages["csv"]).content.decode()
     assert client.get(pages["pdf"]).status_code == 200
     html = report_html(tender, moderated.chair.user)
     assert hidden.reference not in html and hidden.organisation.name not in html
+    assert "these are not the tender's results" in html
 
 
 def _queries(client, url):
