@@ -188,3 +188,27 @@ def test_the_pages_queries_do_not_grow_with_bids_questions_or_evaluators(
     large = (_queries(client, overview_url(tender)), _queries(client, bid_url(opened_bids[0])))
     assert small == large
     assert max(large) <= 20
+
+
+def test_a_question_scored_per_lot_is_moderated_lot_by_lot(client, scored, opened_bids, tender):
+    question = tender.criteria.get(number=4)
+    question.per_lot = True
+    question.save()
+    bid = opened_bids[0]
+    lot = tender.opportunity.lots.get(number=2)
+    signed_in(client, scored.chair.user)
+    page = client.get(bid_url(bid)).content.decode()
+    assert "Consensus score for question 4, Lot 1: Lot 1 area" in page
+    assert "Consensus score for question 4, Lot 2: Lot 2 area" in page
+    key = f"q{question.pk}-{lot.pk}"
+    data = {
+        "slot": key,
+        f"{key}-score": "2",
+        f"{key}-reason": "Thin in this area.",
+        f"{key}-revision": "0",
+    }
+    assert client.post(bid_url(bid), data).status_code == 302
+    consensus = Consensus.objects.get()
+    assert (consensus.criterion, consensus.lot, consensus.score) == (question, lot, 2)
+    overview = client.get(overview_url(tender)).content.decode()
+    assert "1 of 2 lots agreed" in overview
