@@ -75,7 +75,8 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by):
     """Record the panel's consensus ``score`` and ``reason`` for ``bid`` on one question.
 
     ``revision`` is the revision of the consensus the chair saw (0 for none); if
-    it has changed since, ``ConsensusChanged`` is raised and nothing is written.
+    the consensus now stored is not that one, ``ConsensusChanged`` is raised and
+    nothing is written.
     Refused (``ValidationError``) for a score off the question's scale, an empty
     reason, or before every evaluator has submitted. Logged with the old and new
     scores. Returns the ``Consensus``.
@@ -97,7 +98,7 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by):
     slot = {"bid": bid, "criterion": criterion, "lot": lot}
     # No ordering: the default one joins nullable tables, which FOR UPDATE refuses.
     current = Consensus.objects.select_for_update().filter(**slot).order_by().first()
-    if (current.revision if current else 0) != revision:
+    if current is not None and current.revision != revision:
         raise ConsensusChanged(current)
     old = {"score": current.score, "reason": current.reason} if current else None
     if current is None:

@@ -203,3 +203,10 @@ def test_two_changes_from_the_same_revision_at_once_leave_one(scored, opened_bid
     consensus = Consensus.objects.get()
     assert consensus.revision == 2
     assert consensus.reason == f"Changed {consensus.score}"
+
+
+def test_a_revision_posted_for_a_question_with_no_consensus_overwrites_nothing_and_saves(
+    scored, opened_bids
+):
+    # Nothing is stored, so nothing can be overwritten: a tampered revision is harmless.
+    assert record(opened_bids[0], scored.chair.user, revision=99).revision == 1
