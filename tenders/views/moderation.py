@@ -134,7 +134,7 @@ def _save(request, bid, row):
         data[f"{row.key}-revision"] = changed.current.revision
         form = _slot_form(row, data)
         form.is_valid()
-        form.add_error(None, changed.messages[0])
+        form.add_error("score", changed.messages[0])
         return form
     except ValidationError as error:
         add_errors(form, error)

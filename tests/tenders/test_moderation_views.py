@@ -158,7 +158,7 @@ def test_a_save_over_a_newer_consensus_is_told_and_overwrites_nothing(client, sc
     )
     response = signed_in(client, scored.chair.user).post(bid_url(bid), other_chair_tab)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 200 and "govuk-error-summary" in page
     assert (
         "recorded a consensus score of 4 for this question while you were working; look at "
         "it and save again if you still disagree"
