@@ -1,6 +1,16 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
-from tenders.views import bids, box, method, partnerships, sections, submission, submitted
+from tenders.views import (
+    bids,
+    box,
+    method,
+    moderation,
+    partnerships,
+    results,
+    sections,
+    submission,
+    submitted,
+)
 
 app_name = "tenders"
 
@@ -51,6 +61,33 @@ urlpatterns = [
         "opportunities/<str:reference>/tender/bids/<str:bid_reference>/files/<int:pk>/",
         submitted.submitted_attachment,
         name="submitted_attachment",
+    ),
+    # The panel's chair: moderation; with the commissioners, the duplication check and results.
+    path(
+        "opportunities/<str:reference>/tender/moderation/",
+        moderation.overview,
+        name="moderation",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/moderation/<str:bid_reference>/",
+        moderation.moderate_bid,
+        name="moderate_bid",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/moderation/<str:bid_reference>/duplication/",
+        moderation.duplication,
+        name="duplication",
+    ),
+    path("opportunities/<str:reference>/tender/results/", results.results, name="results"),
+    path(
+        "opportunities/<str:reference>/tender/results/results.csv",
+        results.results_csv,
+        name="results_csv",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/results/evaluation-report.pdf",
+        results.report_pdf,
+        name="evaluation_report",
     ),
     # Bidders: a bid's task list and sections, receipts, partnership requests.
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),

@@ -34,8 +34,14 @@ from tenders.actions.method import (
     set_weights,
     update_tender,
 )
+from tenders.actions.moderation import (
+    ConsensusChanged,
+    record_consensus,
+    record_duplication_check,
+)
 
 __all__ = [
+    "ConsensusChanged",
     "DeadlinePassed",
     "TooEarly",
     "add_attachment",
@@ -47,6 +53,8 @@ __all__ = [
     "is_bidder",
     "method_problems",
     "open_box",
+    "record_consensus",
+    "record_duplication_check",
     "remove_attachment",
     "remove_commitment",
     "remove_criterion",
