@@ -24,6 +24,7 @@ from tenders.actions.bids import (
     withdraw,
 )
 from tenders.actions.box import TooEarly, open_box
+from tenders.actions.consortium import ask_consortium_change, decide_consortium_change
 from tenders.actions.method import (
     create_tender,
     method_problems,
@@ -34,6 +35,7 @@ from tenders.actions.method import (
     set_weights,
     update_tender,
 )
+from tenders.actions.progress import send_evaluation_updates, set_progress
 
 __all__ = [
     "DeadlinePassed",
@@ -43,7 +45,9 @@ __all__ = [
     "add_funding",
     "add_partner",
     "answer_partnership",
+    "ask_consortium_change",
     "create_tender",
+    "decide_consortium_change",
     "is_bidder",
     "method_problems",
     "open_box",
@@ -59,6 +63,8 @@ __all__ = [
     "save_lots",
     "save_price",
     "save_price_line",
+    "send_evaluation_updates",
+    "set_progress",
     "set_weights",
     "start_bid",
     "submit",
