@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from portal import batch
 from portal.formats import moment_in_words
 from tenders import actions, emails
 from tenders.actions.progress import send_evaluation_updates
@@ -94,6 +95,25 @@ def test_a_bid_withdrawn_gets_nothing(opened_bids, tender):
     send_evaluation_updates()
 
     assert set(received()) == set(leads(opened_bids[1:]))
+
+
+def test_a_run_that_listed_updates_before_another_run_sent_them_sends_none_again(
+    opened_bids, monkeypatch
+):
+    handle_each = batch.each_in_its_own_transaction
+    overtaken = []
+
+    def overtaken_by_another_run(model, ids, handle, **kwargs):
+        ids = list(ids)
+        if not overtaken:
+            overtaken.append(ids)
+            send_evaluation_updates()  # the other run sends everything first
+        return handle_each(model, ids, handle, **kwargs)
+
+    monkeypatch.setattr(batch, "each_in_its_own_transaction", overtaken_by_another_run)
+    assert send_evaluation_updates() == 0
+    assert len(overtaken[0]) == 3
+    assert received() == dict.fromkeys(leads(opened_bids), 1)
 
 
 def test_a_failed_send_stops_no_other_bid_and_is_sent_on_the_next_run(
