@@ -1,6 +1,16 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
-from tenders.views import bids, box, method, partnerships, sections, submission, submitted
+from tenders.views import (
+    bids,
+    box,
+    consortium,
+    method,
+    partnerships,
+    progress,
+    sections,
+    submission,
+    submitted,
+)
 
 app_name = "tenders"
 
@@ -41,6 +51,23 @@ urlpatterns = [
         method.remove_price_line,
         name="remove_price_line",
     ),
+    # Commissioners during evaluation: what bidders are told; consortium changes after award.
+    path("opportunities/<str:reference>/tender/progress/", progress.progress, name="progress"),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/",
+        consortium.history,
+        name="consortium_changes",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/<int:pk>/",
+        consortium.decide,
+        name="consortium_change",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/<int:pk>/evidence/",
+        consortium.evidence,
+        name="consortium_evidence",
+    ),
     # Commissioners, once the box is open: the submitted bids as frozen.
     path(
         "opportunities/<str:reference>/tender/bids/<str:bid_reference>/",
@@ -75,5 +102,10 @@ urlpatterns = [
     path("bids/<str:reference>/receipts/<int:number>/", submission.receipt, name="bid_receipt"),
     path("bids/<str:reference>/withdraw/", submission.withdraw, name="bid_withdraw"),
     path("bids/<str:reference>/versions/", submission.versions, name="bid_versions"),
+    path(
+        "bids/<str:reference>/consortium/change/",
+        consortium.ask,
+        name="bid_consortium_change",
+    ),
     # End of Bidders.
 ]

@@ -110,7 +110,7 @@ def ask_consortium_change(
         summary=_("%(lead)s asked: %(change)s")
         % {"lead": bid.organisation.name, "change": describe(change)},
         change=change.pk,
-        kind=change.kind,
+        change_kind=change.kind,
     )
     tasks.tell_commissioner_of_consortium_change.delay_on_commit(change.pk)
     return change
