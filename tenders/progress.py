@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formats import moment_in_words
+from tenders.evaluation import lots_of
 from tenders.models import AwardDecision, Bid, Consensus
 
 # Bidders hear at least this often while the evaluation lasts.
@@ -30,12 +31,16 @@ class Progress:
 
 
 def lots_to_award(tender):
-    """The lots some submitted bid is for, by pk (``{None}`` without lots): the
-    evaluation lasts until each has a confirmed award."""
+    """The pks of the lots some submitted bid is for, as frozen in its version (``{None}``
+    for a contract without lots): the evaluation lasts until each has a confirmed award."""
     submitted = Bid.objects.filter(tender=tender).submitted()
-    if not tender.opportunity.lots.exists():
+    lots = lots_of(tender)
+    if lots == [None]:
         return {None} if submitted.exists() else set()
-    return set(Bid.lots.through.objects.filter(bid__in=submitted).values_list("lot", flat=True))
+    numbers = set()
+    for frozen in submitted.values_list("current_version__content__lots", flat=True):
+        numbers.update(frozen or [])
+    return {lot.pk for lot in lots if lot.number in numbers}
 
 
 def stage_of(tender, *, now=None):
