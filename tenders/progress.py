@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.formats import moment_in_words
 from tenders.evaluation import lots_of
-from tenders.models import AwardDecision, Bid, Consensus
+from tenders.models import AwardDecision, Bid, Consensus, Tender
 
 # Bidders hear at least this often while the evaluation lasts.
 UPDATE_EVERY_DAYS = 14
@@ -76,6 +76,18 @@ def progress_of(tender, *, now=None):
         return None
     stage, is_awarded = stage_of(tender, now=now)
     return Progress(stage, tender.decision_expected_on, tender.evaluation_note, is_awarded)
+
+
+def tenders_in_evaluation(*, now=None):
+    """Opened tenders of opportunities not cancelled whose award is not yet confirmed
+    for every lot, each with its ``Progress``: those whose bidders are owed updates."""
+    opened = Tender.objects.filter(
+        opened_at__isnull=False, opportunity__cancelled_at__isnull=True
+    ).select_related("opportunity")
+    for tender in opened.order_by("pk"):
+        progress = progress_of(tender, now=now)
+        if not progress.is_awarded:
+            yield tender, progress
 
 
 def bid_progress(bid, *, now=None):

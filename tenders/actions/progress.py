@@ -14,7 +14,7 @@ from portal.formats import date_in_words
 from tenders import emails
 from tenders.actions.audit import record
 from tenders.models import Bid, EvaluationUpdate, Tender, TenderEvent
-from tenders.progress import period_of, progress_of
+from tenders.progress import period_of, tenders_in_evaluation
 
 NOTE_LENGTH = Tender._meta.get_field("evaluation_note").max_length
 
@@ -63,18 +63,6 @@ def set_progress(*, tender, by, decision_expected_on, evaluation_note, now=None)
     return tender
 
 
-def in_evaluation(*, now=None):
-    """Opened tenders of opportunities not cancelled whose award is not yet confirmed
-    for every lot, each with its ``Progress``: those whose bidders are owed updates."""
-    opened = Tender.objects.filter(
-        opened_at__isnull=False, opportunity__cancelled_at__isnull=True
-    ).select_related("opportunity")
-    for tender in opened.order_by("pk"):
-        progress = progress_of(tender, now=now)
-        if not progress.is_awarded:
-            yield tender, progress
-
-
 def send_evaluation_updates(*, now=None):
     """Daily: email every submitted bid's organisation the update for the current
     14-day period since its tender's box was opened, once; return how many were sent.
@@ -89,7 +77,7 @@ def send_evaluation_updates(*, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    for tender, progress in in_evaluation(now=now):
+    for tender, progress in tenders_in_evaluation(now=now):
         period = period_of(tender, today)
         bids = Bid.objects.filter(tender=tender).submitted()
         EvaluationUpdate.objects.bulk_create(
