@@ -76,9 +76,13 @@ class ConsortiumChangeForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+        leaving = [Field.radios("partner")]
+        if not partners.exists():  # only a partner can be added: no empty list to choose from
+            del self.fields["partner"]
+            leaving = []
         self.helper = layout_helper(
             Field.radios("kind", legend_size=Size.MEDIUM),
-            Field.radios("partner"),
+            *leaving,
             Fieldset(
                 Field.text("name"),
                 Field.text("identifier", field_width=20),
@@ -96,7 +100,7 @@ class ConsortiumChangeForm(forms.Form):
         data = self.cleaned_data
         return {
             "kind": data["kind"],
-            "partner": data["partner"],
+            "partner": data.get("partner"),
             "name": data["name"],
             "identifier": data["identifier"],
             "partner_kind": data["partner_kind"] or PartnerKind.PARTNER,

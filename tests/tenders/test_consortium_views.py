@@ -9,6 +9,7 @@ from tenders import actions
 from tenders.models import ChangeKind, ConsortiumChange, PanelMember
 from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import consortium_fixtures
+from tests.tenders.award_rows import award_every_lot
 from tests.tenders.bidding import signed_in
 from tests.tenders.consortium_fixtures import admin_of_new_organisation, evidence, partner_named
 
@@ -117,9 +118,7 @@ def test_only_the_leads_administrators_reach_the_request_page(client, winner):
     assert client.get(ask_url(winner)).status_code == 404
 
 
-def test_the_commissioner_sees_the_waiting_change_and_approves_it(
-    client, change, publisher_member
-):
+def test_the_commissioner_sees_the_waiting_change_and_approves_it(client, change, publisher_member):
     signed_in(client, publisher_member)
     tender_page = client.get(
         reverse("tenders:tender", args=[change.bid.tender.opportunity.reference])
@@ -190,3 +189,29 @@ def test_a_chair_with_a_conflict_never_sees_that_bids_changes(client, change):
     assert "Ant Trust has closed." not in page
     assert change.bid.reference not in page
     assert client.get(evidence_url(change)).status_code == 404
+
+
+def test_a_lead_without_partners_can_only_add_one(client, opened_bids, tender):
+    alone = opened_bids[0]
+    award_every_lot(tender, [alone])
+    signed_in(client, alone.created_by)
+
+    page = client.get(ask_url(alone)).content.decode()
+    assert "Which partner is leaving?" not in page
+    assert "delivers the contract alone" in page
+
+    response = client.post(
+        ask_url(alone),
+        {
+            "kind": "add",
+            "name": "Bee Co-op",
+            "identifier": "07654321",
+            "partner_kind": "partner",
+            "share_percent": "30",
+            "justification": "We need more staff in the east of the city.",
+            "evidence": evidence(),
+        },
+    )
+    assert response.status_code == 302
+    change = ConsortiumChange.objects.get(bid=alone)
+    assert (change.kind, change.name, change.share_percent) == ("add", "Bee Co-op", 30)
