@@ -13,6 +13,7 @@ from portal.formats import moment_in_words
 from tenders import actions, emails
 from tenders.actions.progress import send_evaluation_updates
 from tenders.models import Consensus, EvaluationUpdate, TenderEvent
+from tests.mail import mail_server
 from tests.tenders.award_rows import award, award_every_lot
 from tests.tenders.conftest import submitted_bids
 
@@ -141,6 +142,21 @@ def test_a_failed_send_stops_no_other_bid_and_is_sent_on_the_next_run(
     assert row.sent_at is not None
     assert row.failed_attempts == 0
     assert received() == dict.fromkeys(leads(opened_bids), 1)
+
+
+def test_an_address_the_mail_server_refuses_is_tried_again_and_nobody_else_waits(
+    opened_bids, settings
+):
+    refused = opened_bids[2].created_by.email
+    with mail_server(settings, refused={refused}) as server:
+        assert send_evaluation_updates() == 2
+        assert server.recipients() == sorted(leads(opened_bids[:2]))
+        row = EvaluationUpdate.objects.get(bid=opened_bids[2])
+        assert "SMTPRecipientsRefused" in row.last_failure
+
+        server.refused.clear()
+        assert send_evaluation_updates() == 1
+        assert server.recipients() == sorted(leads(opened_bids))
 
 
 def test_the_update_says_the_stage_the_date_the_note_and_who_to_ask(
