@@ -20,7 +20,7 @@ from portal.uploads import validate_upload
 from tenders import tasks
 from tenders.actions.audit import record
 from tenders.consortium import current_partners, describe, has_award
-from tenders.models import BidPartner, ChangeKind, ConsortiumChange, PartnerKind, TenderEvent
+from tenders.models import Bid, BidPartner, ChangeKind, ConsortiumChange, PartnerKind, TenderEvent
 
 LEAVING = {ChangeKind.REMOVE, ChangeKind.REPLACE}
 JOINING = {ChangeKind.ADD, ChangeKind.REPLACE}
@@ -62,6 +62,8 @@ def ask_consortium_change(
     """
     if membership_role(by, bid.organisation) != "admin":
         raise PermissionError("Only the lead organisation's administrators can ask.")
+    # Two administrators asking at once: the second waits here, then sees the first's.
+    Bid.objects.select_for_update().get(pk=bid.pk)
     if not has_award(bid):
         raise ValidationError(
             _(
@@ -92,13 +94,8 @@ def ask_consortium_change(
     errors = _problems(change)
     if not change.justification:
         errors["justification"] = _("Explain why the consortium must change")
-    if evidence is None:
-        errors["evidence"] = _("Attach the evidence, such as the letters agreeing the change")
-    else:
-        try:
-            validate_upload(evidence)
-        except ValidationError as error:
-            errors["evidence"] = error.messages
+    if problem := _evidence_problem(evidence):
+        errors["evidence"] = problem
     if errors:
         raise ValidationError(errors)
     change.save()
@@ -114,6 +111,17 @@ def ask_consortium_change(
     )
     tasks.tell_commissioner_of_consortium_change.delay_on_commit(change.pk)
     return change
+
+
+def _evidence_problem(evidence):
+    """Why ``evidence`` (an uploaded file or None) will not do, or None."""
+    if evidence is None:
+        return _("Attach the evidence, such as the letters agreeing the change")
+    try:
+        validate_upload(evidence)
+    except ValidationError as error:
+        return error.messages
+    return None
 
 
 def _problems(change):
