@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracking.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Daily: each bidder of a tender in evaluation hears at least every 14 days, once a period.
+    "send-evaluation-updates": {
+        "task": "tenders.tasks.send_evaluation_updates",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Hourly: each councillor's weekly digest goes at the day and time they chose; the
     # same job sends again what a failed send or a dead worker left unsent.
     "send-weekly-digest": {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.emails import absolute_url
 from organisations.models import Membership
 from portal.mail import send_each
+from tenders.consortium import describe
 from tenders.models import Bid, BidPartner
 
 
@@ -88,3 +89,75 @@ def send_method_change(amendment):
         },
         _addresses(organisations),
     )
+
+
+def send_evaluation_update(update, progress):
+    """The fortnightly evaluation update to the members of ``update``'s lead organisation:
+    the stage, the expected decision date, the commissioner's note and who to ask.
+    Replies go to the opportunity's contact."""
+    bid = update.bid
+    opportunity = bid.tender.opportunity
+    send_each(
+        f"How the evaluation of {opportunity.reference} {opportunity.title} is going",
+        "tenders/email/evaluation_update.txt",
+        {
+            "update": update,
+            "progress": progress,
+            "bid": bid,
+            "opportunity": opportunity,
+            "url": bid_url(bid),
+        },
+        _addresses([bid.organisation]),
+        reply_to=[opportunity.contact_email],
+    )
+
+
+def send_consortium_change_asked(change):
+    """Tell the opportunity's contact that a winning bidder asks to change its consortium."""
+    bid = change.bid
+    opportunity = bid.tender.opportunity
+    send_each(
+        f"{bid.organisation.name} asks to change its consortium for {opportunity.reference}",
+        "tenders/email/consortium_asked.txt",
+        {
+            "change": change,
+            "what": describe(change),
+            "bid": bid,
+            "opportunity": opportunity,
+            "url": absolute_url(
+                reverse("tenders:consortium_change", args=[opportunity.reference, change.pk])
+            ),
+        },
+        [opportunity.contact_email],
+    )
+
+
+def send_consortium_change_decided(change):
+    """Tell the lead's members the decision and its reasons; when a registered organisation
+    joined, tell its administrators too."""
+    bid = change.bid
+    opportunity = bid.tender.opportunity
+    context = {
+        "change": change,
+        "what": describe(change),
+        "bid": bid,
+        "opportunity": opportunity,
+        "url": bid_url(bid),
+    }
+    decision = "approved" if change.approved else "refused"
+    send_each(
+        f"The change to your consortium for {opportunity.reference} was {decision}",
+        "tenders/email/consortium_decided.txt",
+        context,
+        _addresses([bid.organisation]),
+        reply_to=[opportunity.contact_email],
+    )
+    if change.approved and change.organisation_id:
+        send_each(
+            f"{change.organisation.name} has joined {bid.organisation.name}'s consortium "
+            f"for {opportunity.reference}",
+            "tenders/email/consortium_joined.txt",
+            context,
+            _addresses([change.organisation], admins_only=True),
+            reply_to=[opportunity.contact_email],
+        )

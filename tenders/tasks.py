@@ -41,6 +41,44 @@ def tell_bidders_of_method_change(amendment_id):
         emails.send_method_change(amendment)
 
 
+@shared_task
+def send_evaluation_updates():
+    """Daily: the fortnightly evaluation update to every bidder of a tender in evaluation,
+    once per period. Idempotent: a rerun sends nothing already sent."""
+    from tenders.actions.progress import send_evaluation_updates
+
+    send_evaluation_updates()
+
+
+@shared_task
+def tell_commissioner_of_consortium_change(change_id):
+    """Email the opportunity's contact that a winning bidder asks to change its consortium."""
+    change = _consortium_change(change_id)
+    if change is not None and change.is_pending:
+        emails.send_consortium_change_asked(change)
+
+
+@shared_task
+def tell_bidders_of_consortium_decision(change_id):
+    """Email the lead's members the decision on their consortium change (and, when a
+    registered organisation joined, its administrators)."""
+    change = _consortium_change(change_id)
+    if change is not None and not change.is_pending:
+        emails.send_consortium_change_decided(change)
+
+
+def _consortium_change(change_id):
+    from tenders.models import ConsortiumChange
+
+    return (
+        ConsortiumChange.objects.select_related(
+            "bid__tender__opportunity", "bid__organisation", "partner__organisation", "organisation"
+        )
+        .filter(pk=change_id)
+        .first()
+    )
+
+
 def _partner(partner_id):
     return (
         BidPartner.objects.select_related(

@@ -3,9 +3,11 @@ from django.urls import path  # noqa: F401  (the views' routes are added below)
 from tenders.views import (
     bids,
     box,
+    consortium,
     method,
     moderation,
     partnerships,
+    progress,
     results,
     sections,
     submission,
@@ -50,6 +52,23 @@ urlpatterns = [
         "opportunities/<str:reference>/tender/prices/<int:pk>/remove/",
         method.remove_price_line,
         name="remove_price_line",
+    ),
+    # Commissioners during evaluation: what bidders are told; consortium changes after award.
+    path("opportunities/<str:reference>/tender/progress/", progress.progress, name="progress"),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/",
+        consortium.history,
+        name="consortium_changes",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/<int:pk>/",
+        consortium.decide,
+        name="consortium_change",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/consortium-changes/<int:pk>/evidence/",
+        consortium.evidence,
+        name="consortium_evidence",
     ),
     # Commissioners, once the box is open: the submitted bids as frozen.
     path(
@@ -112,5 +131,10 @@ urlpatterns = [
     path("bids/<str:reference>/receipts/<int:number>/", submission.receipt, name="bid_receipt"),
     path("bids/<str:reference>/withdraw/", submission.withdraw, name="bid_withdraw"),
     path("bids/<str:reference>/versions/", submission.versions, name="bid_versions"),
+    path(
+        "bids/<str:reference>/consortium/change/",
+        consortium.ask,
+        name="bid_consortium_change",
+    ),
     # End of Bidders.
 ]

@@ -24,6 +24,7 @@ from tenders.actions.bids import (
     withdraw,
 )
 from tenders.actions.box import TooEarly, open_box
+from tenders.actions.consortium import ask_consortium_change, decide_consortium_change
 from tenders.actions.method import (
     create_tender,
     method_problems,
@@ -39,6 +40,7 @@ from tenders.actions.moderation import (
     record_consensus,
     record_duplication_check,
 )
+from tenders.actions.progress import send_evaluation_updates, set_progress
 
 __all__ = [
     "ConsensusChanged",
@@ -49,7 +51,9 @@ __all__ = [
     "add_funding",
     "add_partner",
     "answer_partnership",
+    "ask_consortium_change",
     "create_tender",
+    "decide_consortium_change",
     "is_bidder",
     "method_problems",
     "open_box",
@@ -67,6 +71,8 @@ __all__ = [
     "save_lots",
     "save_price",
     "save_price_line",
+    "send_evaluation_updates",
+    "set_progress",
     "set_weights",
     "start_bid",
     "submit",
