@@ -5,7 +5,7 @@ what a declaration needs, whether a score is on the scale and has a reason) and
 the views put its refusals beside the fields.
 """
 
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +36,7 @@ class PanelMemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = layout_helper(
-            Field.text("email", field_width=Size.for_field_width(20)),
+            Field.text("email", field_width=20),
             Field.radios("role"),
             Field.checkboxes("chair"),
             submit=_("Add to the panel"),
