@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import ModelMultipleChoiceField, layout_helper
+from portal.forms import FormHelper, ModelMultipleChoiceField, layout_helper
 from tenders.actions import slot_key, slot_name
 from tenders.models import PanelRole
 
@@ -124,6 +124,14 @@ def bidder_label(bid):
     }
 
 
+class ScoreField(forms.TypedChoiceField):
+    """A mark chosen from the scale's radios. Whether it is on the scale is left to the
+    scoring action, so its refusal comes with any other for the bid at once."""
+
+    def valid_value(self, value):
+        return True
+
+
 class ScoresForm(forms.Form):
     """A score (on the question's scale) and a reason for every question a bid is scored on.
 
@@ -136,12 +144,15 @@ class ScoresForm(forms.Form):
         their fields are shown but cannot change."""
         super().__init__(*args, **kwargs)
         self.slots = slots
+        # The page lays the fields out beside the answers; the helper serves the error summary.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
         saved = {(s.criterion_id, s.lot_id): s for s in sheet.scores.all()} if sheet else {}
         for slot in slots:
             key = slot_key(slot)
             where = (slot.criterion.pk, slot.lot.pk if slot.lot else None)
             score = saved.get(where)
-            self.fields[f"score_{key}"] = forms.TypedChoiceField(
+            self.fields[f"score_{key}"] = ScoreField(
                 label=_("Your score for %(slot)s") % {"slot": slot_name(slot)},
                 choices=[
                     (mark, f"{mark}: {descriptor}") for mark, descriptor in slot.criterion.marks
