@@ -69,6 +69,7 @@ class DeclarationForm(forms.Form):
     )
     conflicts = ModelMultipleChoiceField(
         label=_("Which bidders do you have a conflict with?"),
+        help_text=_("Only if you have a conflict: choose every bidder it concerns"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -168,7 +169,7 @@ class ScoresForm(forms.Form):
                 },
             )
             self.fields[f"reason_{key}"] = forms.CharField(
-                label=_("Why this score?"),
+                label=_("Why this score for %(slot)s?") % {"slot": slot_name(slot)},
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 4}),
