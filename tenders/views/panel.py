@@ -100,11 +100,15 @@ def remove_member(request, reference, pk):
     member = _member(request, reference, pk)
     problem = actions.removal_problem(member)
     if request.method == "POST" and problem is None:
-        actions.remove_panel_member(member=member, by=request.user)
-        messages.success(
-            request, _("%(name)s is no longer on the panel.") % {"name": member.user.full_name}
-        )
-        return redirect("tenders:panel", reference=reference)
+        try:
+            actions.remove_panel_member(member=member, by=request.user)
+        except ValidationError as error:  # they declared since the page was shown
+            problem = error.messages[0]
+        else:
+            messages.success(
+                request, _("%(name)s is no longer on the panel.") % {"name": member.user.full_name}
+            )
+            return redirect("tenders:panel", reference=reference)
     return render(
         request,
         "tenders/panel/remove.html",
@@ -125,7 +129,7 @@ def seat_for(request, reference):
     member = tender.panel.filter(user=user).first()
     if member is None:
         raise Http404
-    member.tender = tender
+    member.tender, member.user = tender, user
     return member
 
 
