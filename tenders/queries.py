@@ -309,12 +309,12 @@ BID_DUE_SOON = timedelta(days=14)
 def to_do_for(user, memberships, *, now=None):
     """What ``user`` should see first about tenders, as ``(words, url)`` pairs.
 
-    For an evaluator, the panels they sit on (``evaluation_to_do``).
     Bids of their organisations still to submit (or changed since) with the
     deadline within two weeks; consortium requests their organisations' administrators
     have to answer; for commissioners, bid boxes of their publishers whose deadline
-    has passed and that nobody has opened yet. A query each, only for the roles
-    ``memberships`` (the user's) hold.
+    has passed and that nobody has opened yet; for evaluators, their panels'
+    declarations and bids still to score (``evaluation_to_do``). A query each, only
+    for the roles the user holds (``memberships`` are theirs).
     """
     now = now or timezone.now()
     to_do = evaluation_to_do(user)
@@ -461,6 +461,8 @@ def evaluation_to_do(user):
     to_do = []
     opened = seats_of(user).filter(tender__opened_at__isnull=False)
     for progress in panel_progress(opened):
+        if not progress.total:
+            continue  # no bids: nothing to declare against or to score
         tender = progress.member.tender
         url = reverse("tenders:evaluation", args=[tender.opportunity.reference])
         title = tender.opportunity.title

@@ -30,7 +30,9 @@ def _panel(tender):
 
 def _member(request, reference, pk):
     tender = _commissioned_tender(request, reference)
-    return get_object_or_404(_panel(tender), pk=pk)
+    member = get_object_or_404(_panel(tender), pk=pk)
+    member.tender = tender
+    return member
 
 
 @GET_POST

@@ -1,6 +1,7 @@
 """The scoring page: a bid's frozen answers beside a score and reason per question."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +11,7 @@ from tenders import actions
 from tenders.actions import slot_key
 from tenders.models import Consensus, ScoreSheet
 from tests.tenders.bidding import signed_in
+from tests.tenders.conftest import complete
 from tests.tenders.panels import declared, opened_tender, score_all, slots
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,29 @@ def test_the_scoring_page_does_not_grow_with_questions_or_evaluators(
     assert _queries(client, _url(bids[0])) <= small
     page = client.get(_url(bids[0])).text
     assert "Extra question 5" in page and page.count("Clear evidence.") == 11 * 5
+
+
+def test_the_evaluator_downloads_the_files_submitted_with_the_bid(
+    client, tender, bid, bidder, publisher_member, time_machine
+):
+    complete(bid, bidder)
+    kept = actions.add_attachment(
+        bid=bid, by=bidder, title="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.7 plan")
+    )
+    actions.submit(bid=bid, by=bidder)
+    later = actions.add_attachment(
+        bid=bid, by=bidder, title="Later", file=SimpleUploadedFile("later.pdf", b"%PDF-1.7 x")
+    )
+    time_machine.move_to(tender.opportunity.submission_deadline, tick=False)
+    actions.open_box(tender=tender, by=publisher_member)
+    member = declared(tender, publisher_member)
+    signed_in(client, member.user)
+
+    def file_url(attachment):
+        args = [tender.opportunity.reference, bid.reference, attachment.pk]
+        return reverse("tenders:scored_attachment", args=args)
+
+    assert file_url(kept) in client.get(_url(bid)).text
+    download = client.get(file_url(kept))
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 plan"
+    assert client.get(file_url(later)).status_code == 404  # not in the submitted version
