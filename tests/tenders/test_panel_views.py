@@ -241,3 +241,12 @@ def test_the_to_do_asks_to_declare_and_to_score(client, opened_bids, tender, pub
     assert f"Score 3 bids for {title}" in client.get("/").text
     score_all(member, opened_bids[0])
     assert f"Score 2 bids for {title}" in client.get("/").text
+
+
+def test_a_panel_without_bids_asks_nothing(client, tender, publisher_member, time_machine):
+    member = seat(tender, publisher_member)
+    time_machine.move_to(tender.opportunity.submission_deadline, tick=False)
+    actions.open_box(tender=tender, by=publisher_member)
+    signed_in(client, member.user)
+    assert "Declare your interests" not in client.get("/").text
+    assert "There are no bids for you to score." in client.get(reverse("tenders:evaluations")).text

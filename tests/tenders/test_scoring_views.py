@@ -197,3 +197,22 @@ def test_the_evaluator_downloads_the_files_submitted_with_the_bid(
     download = client.get(file_url(kept))
     assert b"".join(download.streaming_content) == b"%PDF-1.7 plan"
     assert client.get(file_url(later)).status_code == 404  # not in the submitted version
+
+
+def test_a_conflict_declared_after_scoring_hides_the_bid_and_takes_the_scores_out(
+    client, member, opened_bids, tender, publisher_member
+):
+    bid = opened_bids[0]
+    late = declared(tender, publisher_member)
+    score_all(late, bid, reason="Scored before I saw the trustee list.")
+    actions.declare_interests(
+        member=late, by=late.user, conflicts=[bid], declaration="I found I know its chair."
+    )
+    client.post(_url(bid), _post(member, bid, submit=""))
+    page = client.get(_url(bid)).text
+    assert "Scored before I saw the trustee list." not in page
+    assert "No other evaluator has submitted scores for this bid yet." in page
+    signed_in(client, late.user)
+    assert client.get(_url(bid)).status_code == 404
+    evaluation = reverse("tenders:evaluation", args=[tender.opportunity.reference])
+    assert bid.reference not in client.get(evaluation).text
