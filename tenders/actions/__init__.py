@@ -46,6 +46,7 @@ from tenders.actions.panel import (
 from tenders.actions.scoring import (
     save_scores,
     scorable_bids,
+    slot_ids,
     slot_key,
     slot_name,
     submit_scores,
@@ -85,6 +86,7 @@ __all__ = [
     "save_scores",
     "scorable_bids",
     "set_weights",
+    "slot_ids",
     "slot_key",
     "slot_name",
     "start_bid",

@@ -22,6 +22,11 @@ def slot_key(slot):
     return f"{slot.criterion.pk}-{slot.lot.pk}" if slot.lot else str(slot.criterion.pk)
 
 
+def slot_ids(slot):
+    """``(criterion id, lot id or None)``: how scores and consensus rows name a slot."""
+    return (slot.criterion.pk, slot.lot.pk if slot.lot else None)
+
+
 def slot_name(slot):
     """How a slot is named in a message: "question 2" or "question 2, Lot 1"."""
     if slot.lot:
@@ -115,13 +120,12 @@ def save_scores(*, member, bid, marks, by):
     ]
     errors = {}
     for slot, mark in entered:
-        where = (slot.criterion.pk, slot.lot.pk if slot.lot else None)
-        errors |= _problems(slot, mark, existing.get(where), where in moderated)
+        ids = slot_ids(slot)
+        errors |= _problems(slot, mark, existing.get(ids), ids in moderated)
     if errors:
         raise ValidationError(errors)
     for slot, (value, reason) in entered:
-        where = (slot.criterion.pk, slot.lot.pk if slot.lot else None)
-        _write(sheet, slot, existing.get(where), value, reason.strip(), by)
+        _write(sheet, slot, existing.get(slot_ids(slot)), value, reason.strip(), by)
     return sheet
 
 
@@ -166,7 +170,7 @@ def submit_scores(*, member, bid, by, now=None):
     missing = [
         _("Score %(slot)s") % {"slot": slot_name(slot)}
         for slot in _slots(member, sheet.bid)
-        if (slot.criterion.pk, slot.lot.pk if slot.lot else None) not in scored
+        if slot_ids(slot) not in scored
     ]
     if missing:
         raise ValidationError(missing)

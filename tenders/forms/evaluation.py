@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import FormHelper, ModelMultipleChoiceField, layout_helper
-from tenders.actions import slot_key, slot_name
+from tenders.actions import slot_ids, slot_key, slot_name
 from tenders.models import PanelRole
 
 ROLE_FIELD = {
@@ -151,8 +151,7 @@ class ScoresForm(forms.Form):
         saved = {(s.criterion_id, s.lot_id): s for s in sheet.scores.all()} if sheet else {}
         for slot in slots:
             key = slot_key(slot)
-            where = (slot.criterion.pk, slot.lot.pk if slot.lot else None)
-            score = saved.get(where)
+            score = saved.get(slot_ids(slot))
             self.fields[f"score_{key}"] = ScoreField(
                 label=_("Your score for %(slot)s") % {"slot": slot_name(slot)},
                 choices=[
@@ -180,7 +179,7 @@ class ScoresForm(forms.Form):
                 },
             )
 
-            if where in moderated:
+            if slot_ids(slot) in moderated:
                 self.fields[f"score_{key}"].disabled = True
                 self.fields[f"reason_{key}"].disabled = True
 

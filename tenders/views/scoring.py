@@ -57,7 +57,7 @@ def _rows(form, content, consensus, others):
     }
     rows = []
     for slot, score, reason in form.rows():
-        lot_id = slot.lot.pk if slot.lot else None
+        criterion_id, lot_id = actions.slot_ids(slot)
         number = slot.lot.number if slot.lot else None
         rows.append(
             Row(
@@ -65,9 +65,9 @@ def _rows(form, content, consensus, others):
                 answer=answers.get((slot.criterion.number, number), ""),
                 score=score,
                 reason=reason,
-                moderated=(slot.criterion.pk, lot_id) in consensus,
+                moderated=(criterion_id, lot_id) in consensus,
                 others=[
-                    (sheet.member, scores.get((slot.criterion.pk, lot_id, sheet.member_id)))
+                    (sheet.member, scores.get((criterion_id, lot_id, sheet.member_id)))
                     for sheet in others
                 ],
             )
