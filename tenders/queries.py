@@ -4,15 +4,16 @@ and what a commissioner may know before the box is opened."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organisations.models import DocumentKind
 from portal.formats import moment_in_words
 from tenders import rules
-from tenders.models import Bid, BidPartner, Tender
+from tenders.models import Bid, BidPartner, PanelMember, ScoreSheet, Tender
 
 # What the registry holds that a commissioner needs to see with a bid.
 POLICY_KINDS = (
@@ -311,13 +312,14 @@ def to_do_for(user, memberships, *, now=None):
     Bids of their organisations still to submit (or changed since) with the
     deadline within two weeks; consortium requests their organisations' administrators
     have to answer; for commissioners, bid boxes of their publishers whose deadline
-    has passed and that nobody has opened yet. A query each, only for the roles
-    ``memberships`` (the user's) hold.
+    has passed and that nobody has opened yet; for evaluators, their panels'
+    declarations and bids still to score (``evaluation_to_do``). A query each, only
+    for the roles the user holds (``memberships`` are theirs).
     """
     now = now or timezone.now()
+    to_do = evaluation_to_do(user)
     if not memberships:
-        return []
-    to_do = []
+        return to_do
     own = [membership.organisation_id for membership in memberships]
     due = (
         Bid.objects.filter(
@@ -378,3 +380,124 @@ def to_do_for(user, memberships, *, now=None):
             )
         )
     return to_do
+
+
+# The evaluation panel.
+
+
+def seats_of(user):
+    """The panels ``user`` sits on, tender and opportunity joined, latest deadline first."""
+    return (
+        PanelMember.objects.filter(user=user)
+        .select_related("tender__opportunity")
+        .order_by("-tender__opportunity__submission_deadline", "pk")
+    )
+
+
+@dataclass
+class Progress:
+    """One panel member's scoring: sheets submitted of the bids they may score."""
+
+    member: PanelMember
+    submitted: int
+    total: int
+
+    @property
+    def declared(self):
+        return self.member.has_declared
+
+    @property
+    def to_score(self):
+        return self.total - self.submitted if self.declared else 0
+
+
+def _conflicted(member_ref, bid_ref):
+    return Exists(PanelMember.conflicts.through.objects.filter(panelmember=member_ref, bid=bid_ref))
+
+
+def panel_progress(seats):
+    """``[Progress]`` for each of ``seats`` (panel members, on one tender or many).
+
+    The bids a member scores are their tender's submitted bids once the box is
+    open, less those they declared a conflict with. Three queries, whatever the
+    number of seats, bids or questions.
+    """
+    seats = list(seats)
+    bids = Bid.objects.filter(
+        tender__in={seat.tender_id for seat in seats}, tender__opened_at__isnull=False
+    ).submitted()
+    per_tender = dict(
+        bids.order_by().values("tender").annotate(n=Count("pk")).values_list("tender", "n")
+    )
+    conflicts = dict(
+        PanelMember.conflicts.through.objects.filter(panelmember__in=seats, bid__in=bids)
+        .values("panelmember")
+        .annotate(n=Count("pk"))
+        .values_list("panelmember", "n")
+    )
+    submitted = dict(
+        ScoreSheet.objects.filter(member__in=seats, submitted_at__isnull=False, bid__in=bids)
+        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values_list("member", "n")
+    )
+    return [
+        Progress(
+            member=seat,
+            submitted=submitted.get(seat.pk, 0),
+            total=per_tender.get(seat.tender_id, 0) - conflicts.get(seat.pk, 0),
+        )
+        for seat in seats
+    ]
+
+
+def evaluation_to_do(user):
+    """An evaluator's to-do: panels whose box is open that they have not declared for,
+    and bids they have still to submit scores for. Nothing for anyone else."""
+    if not user.is_evaluator:
+        return []
+    to_do = []
+    opened = seats_of(user).filter(tender__opened_at__isnull=False)
+    for progress in panel_progress(opened):
+        if not progress.total:
+            continue  # no bids: nothing to declare against or to score
+        tender = progress.member.tender
+        url = reverse("tenders:evaluation", args=[tender.opportunity.reference])
+        title = tender.opportunity.title
+        if not progress.declared:
+            to_do.append((_("declare your interests for %(title)s") % {"title": title}, url))
+        elif progress.to_score:
+            words = ngettext(
+                "score %(count)s bid for %(title)s",
+                "score %(count)s bids for %(title)s",
+                progress.to_score,
+            )
+            to_do.append((words % {"count": progress.to_score, "title": title}, url))
+    return to_do
+
+
+def sheets_seen(member, bid):
+    """``(member's own sheet or None, the other members' submitted sheets)`` for ``bid``,
+    scores prefetched. The others are empty until ``member`` submitted their own
+    sheet for the bid; a member with a conflict with the bid is never among them."""
+    sheets = list(
+        ScoreSheet.objects.filter(bid=bid)
+        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        .select_related("member__user")
+        .prefetch_related("scores")
+    )
+    own = next((sheet for sheet in sheets if sheet.member_id == member.pk), None)
+    if own is None or own.submitted_at is None:
+        return own, []
+    others = [s for s in sheets if s.member_id != member.pk and s.submitted_at is not None]
+    return own, others
+
+
+def sheets_of(member, bids):
+    """``{bid id: member's ScoreSheet}`` for those of ``bids`` they have started."""
+    return {
+        sheet.bid_id: sheet
+        for sheet in ScoreSheet.objects.filter(member=member, bid__in=[bid.pk for bid in bids])
+    }

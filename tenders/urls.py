@@ -6,9 +6,11 @@ from tenders.views import (
     consortium,
     method,
     moderation,
+    panel,
     partnerships,
     progress,
     results,
+    scoring,
     sections,
     submission,
     submitted,
@@ -107,6 +109,35 @@ urlpatterns = [
         "opportunities/<str:reference>/tender/results/evaluation-report.pdf",
         results.report_pdf,
         name="evaluation_report",
+    ),
+    # The evaluation panel: named by the commissioners; each evaluator declares and scores.
+    path("opportunities/<str:reference>/tender/panel/", panel.panel, name="panel"),
+    path(
+        "opportunities/<str:reference>/tender/panel/<int:pk>/",
+        panel.panel_member,
+        name="panel_member",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/panel/<int:pk>/chair/",
+        panel.make_chair,
+        name="panel_chair",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/panel/<int:pk>/remove/",
+        panel.remove_member,
+        name="panel_remove",
+    ),
+    path("evaluation/", panel.evaluations, name="evaluations"),
+    path("opportunities/<str:reference>/tender/evaluation/", panel.evaluation, name="evaluation"),
+    path(
+        "opportunities/<str:reference>/tender/evaluation/bids/<str:bid_reference>/",
+        scoring.score_bid,
+        name="score_bid",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/evaluation/bids/<str:bid_reference>/files/<int:pk>/",
+        scoring.scored_attachment,
+        name="scored_attachment",
     ),
     # Bidders: a bid's task list and sections, receipts, partnership requests.
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),

@@ -24,10 +24,9 @@ def _opened_bid(request, reference, bid_reference):
     return tender, bid
 
 
-@require_safe
-def submitted_bid(request, reference, bid_reference):
-    """One submitted bid as it was frozen: the version evaluators will score."""
-    tender, bid = _opened_bid(request, reference, bid_reference)
+def frozen_bid(tender, bid):
+    """What a page showing ``bid`` as it was frozen needs: its version, content, answers
+    with their questions, commitments with ward names and the living wage in words."""
     version = bid.current_version
     content = version.content
     questions = {c.number: c for c in tender.criteria.all()}
@@ -40,19 +39,23 @@ def submitted_bid(request, reference, bid_reference):
     answers = [
         {**answer, "criterion": questions.get(answer["criterion"])} for answer in content["answers"]
     ]
+    return {
+        "version": version,
+        "content": content,
+        "answers": answers,
+        "commitments": commitments,
+        "living_wage": LivingWage(content["declarations"]["living_wage"]).label,
+    }
+
+
+@require_safe
+def submitted_bid(request, reference, bid_reference):
+    """One submitted bid as it was frozen: the version evaluators will score."""
+    tender, bid = _opened_bid(request, reference, bid_reference)
     return render(
         request,
         "tenders/submitted/bid.html",
-        {
-            "opportunity": tender.opportunity,
-            "tender": tender,
-            "bid": bid,
-            "version": version,
-            "content": content,
-            "answers": answers,
-            "commitments": commitments,
-            "living_wage": LivingWage(content["declarations"]["living_wage"]).label,
-        },
+        {"opportunity": tender.opportunity, "tender": tender, "bid": bid} | frozen_bid(tender, bid),
     )
 
 
