@@ -1,6 +1,17 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
-from tenders.views import bids, box, method, partnerships, sections, submission, submitted
+from tenders.views import (
+    award,
+    awards,
+    bids,
+    box,
+    method,
+    partnerships,
+    sections,
+    submission,
+    submitted,
+    summaries,
+)
 
 app_name = "tenders"
 
@@ -52,6 +63,22 @@ urlpatterns = [
         submitted.submitted_attachment,
         name="submitted_attachment",
     ),
+    # Commissioners, once every bid is moderated: award, standstill, confirmation.
+    path("opportunities/<str:reference>/tender/award/", award.award, name="award"),
+    path(
+        "opportunities/<str:reference>/tender/award/<int:pk>/withdraw/",
+        award.withdraw,
+        name="withdraw_award",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/award/<int:pk>/confirm/",
+        award.confirm,
+        name="confirm_award",
+    ),
+    # Everyone: the confirmed awards. Bidders: their assessment summaries.
+    path("awards/", awards.awards, name="awards"),
+    path("bids/<str:bid_reference>/summary/", summaries.summary, name="bid_summary"),
+    path("bids/<str:bid_reference>/summary.pdf", summaries.summary_pdf, name="bid_summary_pdf"),
     # Bidders: a bid's task list and sections, receipts, partnership requests.
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),
     path("bids/partnerships/<int:pk>/", partnerships.partnership, name="partnership"),

@@ -3,6 +3,12 @@
 Split by subject; import from here (``from tenders import actions``).
 """
 
+from tenders.actions.award import (
+    confirm_award,
+    send_assessment_summaries,
+    send_intention,
+    withdraw_decision,
+)
 from tenders.actions.bids import (
     DeadlinePassed,
     add_attachment,
@@ -42,6 +48,7 @@ __all__ = [
     "add_commitment",
     "add_funding",
     "add_partner",
+    "confirm_award",
     "answer_partnership",
     "create_tender",
     "is_bidder",
@@ -59,9 +66,12 @@ __all__ = [
     "save_lots",
     "save_price",
     "save_price_line",
+    "send_assessment_summaries",
+    "send_intention",
     "set_weights",
     "start_bid",
     "submit",
     "update_tender",
     "withdraw",
+    "withdraw_decision",
 ]
