@@ -19,7 +19,7 @@ from opportunities.filters import publishers
 from opportunities.models import Opportunity
 from organisations.models import LegalForm, ServiceCategory, Ward
 from portal.formats import LONDON, date_in_words
-from tenders.models import AwardDecision, Bid, BidPartner, PartnerKind
+from tenders.models import AssessmentSummary, AwardDecision, Bid, BidPartner, PartnerKind
 
 # The year filter offers this many years back from this one.
 YEARS_LISTED = 15
@@ -61,7 +61,9 @@ def decisions_of(tender):
         decision.lot_id: decision
         for decision in AwardDecision.objects.current()
         .filter(tender=tender)
-        .prefetch_related(_winners(), "summaries")
+        .prefetch_related(
+            _winners(), Prefetch("summaries", AssessmentSummary.objects.select_related("bid"))
+        )
     }
 
 
