@@ -7,6 +7,9 @@ panel's consensus reasons, the winning bids' scores beside them (scores only:
 never another bid's answers or reasons), its rank among the bids assessed, why
 it failed if it did, whether its price was flagged abnormally low, when the
 standstill ends and whom to ask. Three queries, however many decisions.
+
+``results_snapshot`` writes the decision's copy of the results when the notice is
+sent; the sections here read it, so its format is kept in this one module.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +17,67 @@ from decimal import Decimal
 
 from tenders.awards import standstill_end_in_words
 from tenders.models import AssessmentSummary, Consensus, CriterionGroup
+
+PENNY = Decimal("0.01")
+
+
+def _money(value):
+    """A number for the JSON snapshot: a string, so it stays exact."""
+    return str(value)
+
+
+def _pounds(value):
+    return str(Decimal(value).quantize(PENNY))
+
+
+def results_snapshot(evaluation, rows):
+    """One lot's results as JSON: the questions as they were, and per bid its rank,
+    moderated and weighted scores, total, failures, abnormally-low flag and price."""
+    return {
+        "criteria": [
+            {
+                "id": criterion.pk,
+                "number": criterion.number,
+                "question": criterion.question,
+                "group": criterion.group,
+                "weight": _money(criterion.weight),
+                "scale_max": criterion.scale_max,
+                "minimum": criterion.minimum_score,
+                "per_lot": criterion.per_lot,
+            }
+            for criterion in evaluation.criteria
+        ],
+        "price_weight": _money(evaluation.tender.price_weight),
+        "bids": [_bid_snapshot(evaluation, row) for row in rows],
+    }
+
+
+def _bid_snapshot(evaluation, row):
+    def consensus(criterion):
+        lot_id = row.lot if criterion.per_lot else None
+        return evaluation.consensus[(row.bid.pk, criterion.pk, lot_id)].score
+
+    return {
+        "bid": row.bid.pk,
+        "reference": row.bid.reference,
+        "organisation": row.bid.organisation.name,
+        "rank": row.rank,
+        "scores": {
+            str(criterion.pk): {
+                "score": consensus(criterion),
+                "weighted": _money(row.by_criterion[criterion.pk]),
+            }
+            for criterion in evaluation.criteria
+        },
+        "quality": _money(row.quality),
+        "social_value": _money(row.social_value),
+        "price_score": _money(row.price_score),
+        "total": _money(row.total),
+        "failed": list(row.failed),
+        "abnormally_low": row.abnormally_low,
+        "price": _pounds(row.price),
+        "proposed": row.proposed,
+    }
 
 
 @dataclass

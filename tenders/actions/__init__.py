@@ -3,12 +3,7 @@
 Split by subject; import from here (``from tenders import actions``).
 """
 
-from tenders.actions.award import (
-    confirm_award,
-    send_assessment_summaries,
-    send_intention,
-    withdraw_decision,
-)
+from tenders.actions.award import confirm_award, send_intention, withdraw_decision
 from tenders.actions.bids import (
     DeadlinePassed,
     add_attachment,
@@ -40,6 +35,7 @@ from tenders.actions.method import (
     set_weights,
     update_tender,
 )
+from tenders.actions.summaries import send_assessment_summaries
 
 __all__ = [
     "DeadlinePassed",

@@ -1,5 +1,6 @@
 """Awarding a tender, lot by lot: the notice of intention that starts the standstill,
-withdrawing it, confirming the award after it, and sending the assessment summaries.
+withdrawing it, and confirming the award after it. The assessment summaries each
+decision owes are emailed by ``tenders.actions.summaries``.
 
 Only the publisher's commissioners act here, once every bid is moderated. Each
 step is appended to the tender's log. The lot's results are copied into the
@@ -8,17 +9,15 @@ the published award say what the decision was made on even if a score changes
 later.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opportunities.actions import record_award, require_commissioner
-from portal import batch
-from tenders import emails, standstill, tasks
+from tenders import standstill, tasks
 from tenders.actions.audit import record
+from tenders.assessment import results_snapshot
 from tenders.awards import standstill_end_in_words
 from tenders.evaluation import evaluation_of
 from tenders.models import (
@@ -28,67 +27,6 @@ from tenders.models import (
     Tender,
     TenderEvent,
 )
-
-PENNY = Decimal("0.01")
-
-
-def _money(value):
-    """A number for the JSON snapshot: a string, so it stays exact."""
-    return str(value)
-
-
-def _pounds(value):
-    return str(Decimal(value).quantize(PENNY))
-
-
-def results_snapshot(evaluation, rows):
-    """One lot's results as JSON: the questions as they were, and per bid its rank,
-    moderated and weighted scores, total, failures, abnormally-low flag and price."""
-    return {
-        "criteria": [
-            {
-                "id": criterion.pk,
-                "number": criterion.number,
-                "question": criterion.question,
-                "group": criterion.group,
-                "weight": _money(criterion.weight),
-                "scale_max": criterion.scale_max,
-                "minimum": criterion.minimum_score,
-                "per_lot": criterion.per_lot,
-            }
-            for criterion in evaluation.criteria
-        ],
-        "price_weight": _money(evaluation.tender.price_weight),
-        "bids": [_bid_snapshot(evaluation, row) for row in rows],
-    }
-
-
-def _bid_snapshot(evaluation, row):
-    def consensus(criterion):
-        lot_id = row.lot if criterion.per_lot else None
-        return evaluation.consensus[(row.bid.pk, criterion.pk, lot_id)].score
-
-    return {
-        "bid": row.bid.pk,
-        "reference": row.bid.reference,
-        "organisation": row.bid.organisation.name,
-        "rank": row.rank,
-        "scores": {
-            str(criterion.pk): {
-                "score": consensus(criterion),
-                "weighted": _money(row.by_criterion[criterion.pk]),
-            }
-            for criterion in evaluation.criteria
-        },
-        "quality": _money(row.quality),
-        "social_value": _money(row.social_value),
-        "price_score": _money(row.price_score),
-        "total": _money(row.total),
-        "failed": list(row.failed),
-        "abnormally_low": row.abnormally_low,
-        "price": _pounds(row.price),
-        "proposed": row.proposed,
-    }
 
 
 def _awardable(tender, by):
@@ -344,50 +282,3 @@ def confirm_award(*, decision, by, now=None):
     if opportunity.awarded_at is None and confirmed.count() == len(lots):
         record_award(opportunity=opportunity, at=now)
     return decision
-
-
-def send_assessment_summaries(*, decision_id=None):
-    """Email every assessment summary not yet sent (of one decision, if given).
-
-    Each summary goes once: it is claimed with ``select_for_update`` (``skip_locked``)
-    and marked sent in the same transaction as its email. One that fails is rolled
-    back and recorded on its row (``portal.batch``), and the others still go; the
-    next run tries it again. Summaries of a withdrawn decision are not sent.
-    Returns how many were sent.
-    """
-    waiting = AssessmentSummary.objects.filter(
-        sent_at__isnull=True, decision__withdrawn_at__isnull=True
-    )
-    if decision_id is not None:
-        waiting = waiting.filter(decision_id=decision_id)
-    return batch.each_in_its_own_transaction(
-        AssessmentSummary,
-        waiting.values_list("pk", flat=True),
-        _send_summary,
-        job="assessment summaries",
-    )
-
-
-def _send_summary(summary_id):
-    summary = (
-        AssessmentSummary.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(pk=summary_id, sent_at__isnull=True, decision__withdrawn_at__isnull=True)
-        .select_related("bid__organisation", "decision__tender__opportunity", "decision__lot")
-        .first()
-    )
-    if summary is None:
-        return False
-    emails.send_assessment_summary(summary)
-    now = timezone.now()
-    batch.done(summary, sent_at=now)
-    record(
-        summary.decision.tender,
-        TenderEvent.Kind.SUMMARY_SENT,
-        by=None,
-        at=now,
-        bid=summary.bid,
-        summary=_("Assessment summary sent to %(organisation)s")
-        % {"organisation": summary.bid.organisation.name},
-        decision=summary.decision_id,
-    )
-    return True
