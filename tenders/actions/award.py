@@ -247,6 +247,8 @@ def confirm_award(*, decision, by, now=None):
             if decision.is_withdrawn
             else _("This award is already confirmed.")
         )
+    if decision.tender.opportunity.cancelled_at is not None:
+        raise ValidationError(_("The opportunity was cancelled, so the award cannot be confirmed."))
     if now < decision.standstill_ends_at:
         raise ValidationError(
             _("The standstill ends at %(end)s. The award can be confirmed after that.")

@@ -300,3 +300,21 @@ def test_the_snapshot_flags_an_abnormally_low_price(tender, lots, publisher_memb
     # The mean valid price is 43,333; 80% of it is 34,667, and 20,000 is under it.
     assert low["abnormally_low"] is True
     assert low["price_score"] == "20.00" and Decimal(low["total"]) == Decimal("68.00")
+
+
+def test_an_award_of_a_cancelled_opportunity_is_not_confirmed(
+    moderated, tender, lots, publisher_member, time_machine
+):
+    from opportunities import actions as opportunity_actions
+
+    decision = intend(tender, lots[0], [moderated[0]], publisher_member)
+    opportunity_actions.cancel(
+        opportunity=tender.opportunity, by=publisher_member, reason="No longer needed."
+    )
+    time_machine.move_to(decision.standstill_ends_at, tick=False)
+    with pytest.raises(ValidationError) as error:
+        actions.confirm_award(decision=decision, by=publisher_member)
+    assert "cancelled, so the award cannot be confirmed" in refusal(error)
+    with pytest.raises(ValidationError) as error:
+        intend(tender, lots[1], [moderated[0]], publisher_member)
+    assert "cancelled, so nothing can be awarded" in refusal(error)
