@@ -62,7 +62,7 @@ class AwardForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, lot_key, rows, criteria, **kwargs):
+    def __init__(self, *args, lot, lot_key, rows, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.fields["winners"].choices = [
@@ -74,7 +74,9 @@ class AwardForm(forms.Form):
             Field("winners"),
             Field.textarea("reason", rows=4),
             Field.text("standstill_working_days", field_width=2),
-            submit=_("Send the notice of intention to award"),
+            # Each lot's button names its lot: several are on one page.
+            submit=_("Send the notice of intention to award %(lot)s")
+            % {"lot": _("lot %(number)s") % {"number": lot.number} if lot else _("the contract")},
         )
         self.helper.legend_size = Size.SMALL
 

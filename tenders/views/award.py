@@ -71,6 +71,7 @@ def award(request, reference):
             data = request.POST if posted == _lot_key(lot) else None
             entry.form = AwardForm(
                 data,
+                lot=lot,
                 lot_key=_lot_key(lot),
                 rows=entry.rows,
                 criteria=criteria,

@@ -46,7 +46,8 @@ def test_the_page_lists_each_lots_results_with_the_proposed_winner_ticked(
     moderated, tender, commissioner_client
 ):
     page = commissioner_client.get(award_url(tender)).content.decode()
-    assert page.count("Send the notice of intention to award") == 2
+    assert "Send the notice of intention to award lot 1" in page
+    assert "Send the notice of intention to award lot 2" in page
     assert page.count("Proposed winner") == 2
     assert "68.00" in page and "£40,000" in page
     lot = tender.opportunity.lots.get(number=1)
@@ -185,3 +186,37 @@ def test_the_award_page_queries_do_not_grow_with_the_bids(
     client.force_login(publisher_member)
     with django_assert_max_num_queries(15):  # the same at both sizes
         assert client.get(award_url(tender)).status_code == 200
+
+
+def test_an_opportunity_without_lots_is_awarded_as_one_contract(
+    publisher_member, client, time_machine
+):
+    from tests.tenders.conftest import open_opportunity
+
+    opportunity = open_opportunity(publisher_member.memberships.get().organisation, lots=0)
+    tender = actions.create_tender(opportunity=opportunity, by=publisher_member)
+    bids = submitted_bids(tender, ["40000", "50000"])
+    time_machine.move_to(opportunity.submission_deadline, tick=False)
+    actions.open_box(tender=tender, by=publisher_member)
+    tender.refresh_from_db()
+    moderate(tender, publisher_member)
+    client.force_login(publisher_member)
+    page = client.get(award_url(tender)).content.decode()
+    assert "The contract" in page and "Send the notice of intention to award the contract" in page
+    response = client.post(
+        award_url(tender),
+        {
+            "lot": "contract",
+            "lot-contract-winners": [str(bids[0].pk)],
+            "lot-contract-reason": "Best.",
+            "lot-contract-standstill_working_days": "8",
+        },
+    )
+    assert response.status_code == 302
+    decision = AwardDecision.objects.get()
+    assert decision.lot is None and list(decision.winners.all()) == [bids[0]]
+    time_machine.move_to(decision.standstill_ends_at, tick=False)
+    client.force_login(publisher_member)
+    client.post(reverse("tenders:confirm_award", args=[opportunity.reference, decision.pk]))
+    opportunity.refresh_from_db()
+    assert opportunity.awarded_at == decision.standstill_ends_at
