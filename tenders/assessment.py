@@ -2,11 +2,11 @@
 its bid when the notice of intention to award is sent.
 
 One ``AssessmentSection`` per decision of a lot the bid was assessed for: the
-bid's scores as the decision recorded them (``AwardDecision.results``) with the
-panel's consensus reasons, the winning bids' scores beside them (scores only:
+bid's scores and the panel's consensus reasons as the decision recorded them
+(``AwardDecision.results``), the winning bids' scores beside them (scores only:
 never another bid's answers or reasons), its rank among the bids assessed, why
 it failed if it did, whether its price was flagged abnormally low, when the
-standstill ends and whom to ask. Three queries, however many decisions.
+standstill ends and whom to ask. Two queries, however many decisions.
 
 ``results_snapshot`` writes the decision's copy of the results when the notice is
 sent; the sections here read it, so its format is kept in this one module.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tenders.awards import standstill_end_in_words
-from tenders.models import AssessmentSummary, Consensus, CriterionGroup
+from tenders.models import AssessmentSummary, CriterionGroup
 
 PENNY = Decimal("0.01")
 
@@ -32,7 +32,9 @@ def _pounds(value):
 
 def results_snapshot(evaluation, rows):
     """One lot's results as JSON: the questions as they were, and per bid its rank,
-    moderated and weighted scores, total, failures, abnormally-low flag and price."""
+    moderated scores with their reasons, weighted scores, total, failures,
+    abnormally-low flag and price. Kept with the decision, never published: a
+    bidder is shown its own reasons and only the winners' scores."""
     return {
         "criteria": [
             {
@@ -55,7 +57,7 @@ def results_snapshot(evaluation, rows):
 def _bid_snapshot(evaluation, row):
     def consensus(criterion):
         lot_id = row.lot if criterion.per_lot else None
-        return evaluation.consensus[(row.bid.pk, criterion.pk, lot_id)].score
+        return evaluation.consensus[(row.bid.pk, criterion.pk, lot_id)]
 
     return {
         "bid": row.bid.pk,
@@ -64,7 +66,8 @@ def _bid_snapshot(evaluation, row):
         "rank": row.rank,
         "scores": {
             str(criterion.pk): {
-                "score": consensus(criterion),
+                "score": consensus(criterion).score,
+                "reason": consensus(criterion).reason,
                 "weighted": _money(row.by_criterion[criterion.pk]),
             }
             for criterion in evaluation.criteria
@@ -140,7 +143,7 @@ def _standing(row):
     )
 
 
-def _section(summary, reasons):
+def _section(summary):
     decision = summary.decision
     results = decision.results
     by_bid = {row["bid"]: row for row in results["bids"]}
@@ -150,7 +153,6 @@ def _section(summary, reasons):
     questions = []
     for criterion in results["criteria"]:
         key = str(criterion["id"])
-        lot_id = decision.lot_id if criterion["per_lot"] else None
         questions.append(
             QuestionRow(
                 number=criterion["number"],
@@ -161,7 +163,7 @@ def _section(summary, reasons):
                 minimum=criterion["minimum"],
                 score=own["scores"][key]["score"],
                 weighted=Decimal(own["scores"][key]["weighted"]),
-                reason=reasons.get((criterion["id"], lot_id), ""),
+                reason=own["scores"][key]["reason"],
                 winners=[
                     (row["scores"][key]["score"], Decimal(row["scores"][key]["weighted"]))
                     for row in winners
@@ -196,10 +198,4 @@ def assessment_of(bid):
         .prefetch_related("decision__winners")
         .order_by("decision__lot__number", "decision__intention_sent_at")
     )
-    if not summaries:
-        return []
-    reasons = {
-        (consensus.criterion_id, consensus.lot_id): consensus.reason
-        for consensus in Consensus.objects.filter(bid=bid)
-    }
-    return [_section(summary, reasons) for summary in summaries]
+    return [_section(summary) for summary in summaries]

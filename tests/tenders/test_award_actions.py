@@ -62,7 +62,11 @@ def test_the_notice_records_the_decision_its_results_and_the_standstill(
     first = rows[0]
     # Every question 3 of 5 at weight 20: 12 each; price 40,000 is the lowest: 20.
     assert first["rank"] == 1 and first["total"] == "68.00" and first["price"] == "40000.00"
-    assert first["scores"][str(tender.criteria.first().pk)] == {"score": 3, "weighted": "12.00"}
+    assert first["scores"][str(tender.criteria.first().pk)] == {
+        "score": 3,
+        "weighted": "12.00",
+        "reason": f"Reason for {moderated[0].reference} on question 1.",
+    }
     assert rows[1]["price_score"] == "16.00" and rows[1]["rank"] == 2
     assert not first["failed"] and not first["abnormally_low"]
     summaries = AssessmentSummary.objects.filter(decision=decision)

@@ -152,3 +152,15 @@ def test_there_is_no_summary_before_the_notice(opened_bids, tender, publisher_me
     assert read(client, opened_bids[0]).status_code == 404
     task_list = client.get(reverse("tenders:bid", args=[opened_bids[0].reference]))
     assert summary_url(opened_bids[0]) not in task_list.content.decode()
+
+
+def test_the_summary_says_what_the_decision_was_made_on(decided):
+    from tenders.models import Consensus
+
+    bids, _decision = decided
+    Consensus.objects.filter(bid=bids[1]).update(score=5, reason="Changed afterwards.")
+    (section,) = assessment_of(bids[1])
+    assert section.own.total == 64
+    assert [row.reason for row in section.questions][0] == (
+        f"Reason for {bids[1].reference} on question 1."
+    )
