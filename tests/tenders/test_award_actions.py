@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from opportunities import actions as opportunity_actions
 from opportunities.models import Status
 from tenders import actions
 from tenders.awards import standstill_end_in_words
@@ -309,8 +310,6 @@ def test_the_snapshot_flags_an_abnormally_low_price(tender, lots, publisher_memb
 def test_an_award_of_a_cancelled_opportunity_is_not_confirmed(
     moderated, tender, lots, publisher_member, time_machine
 ):
-    from opportunities import actions as opportunity_actions
-
     decision = intend(tender, lots[0], [moderated[0]], publisher_member)
     opportunity_actions.cancel(
         opportunity=tender.opportunity, by=publisher_member, reason="No longer needed."

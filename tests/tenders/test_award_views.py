@@ -9,7 +9,7 @@ from tenders.awards import standstill_end_in_words
 from tenders.models import AwardDecision, Criterion
 from tests.factories import MembershipFactory
 from tests.tenders.award import moderate
-from tests.tenders.conftest import submitted_bids
+from tests.tenders.conftest import open_opportunity, submitted_bids
 
 pytestmark = pytest.mark.django_db
 
@@ -191,8 +191,6 @@ def test_the_award_page_queries_do_not_grow_with_the_bids(
 def test_an_opportunity_without_lots_is_awarded_as_one_contract(
     publisher_member, client, time_machine
 ):
-    from tests.tenders.conftest import open_opportunity
-
     opportunity = open_opportunity(publisher_member.memberships.get().organisation, lots=0)
     tender = actions.create_tender(opportunity=opportunity, by=publisher_member)
     bids = submitted_bids(tender, ["40000", "50000"])

@@ -7,9 +7,10 @@ from django.urls import reverse
 from tenders import actions
 from tenders.assessment import assessment_of
 from tenders.awards import standstill_end_in_words
-from tenders.models import Criterion
+from tenders.models import Consensus, Criterion
 from tests.factories import MembershipFactory
 from tests.tenders.award import moderate
+from tests.tenders.conftest import submitted_bids
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +91,6 @@ def test_the_winner_reads_its_own_summary(decided, client):
 
 
 def test_an_abnormally_low_price_is_said(tender, publisher_member, client, time_machine):
-    from tests.tenders.conftest import submitted_bids
-
     bids = submitted_bids(tender, ["20000", "50000", "60000"])
     time_machine.move_to(tender.opportunity.submission_deadline, tick=False)
     actions.open_box(tender=tender, by=publisher_member)
@@ -155,8 +154,6 @@ def test_there_is_no_summary_before_the_notice(opened_bids, tender, publisher_me
 
 
 def test_the_summary_says_what_the_decision_was_made_on(decided):
-    from tenders.models import Consensus
-
     bids, _decision = decided
     Consensus.objects.filter(bid=bids[1]).update(score=5, reason="Changed afterwards.")
     (section,) = assessment_of(bids[1])
