@@ -40,7 +40,12 @@ def _send_summary(summary_id):
     summary = (
         AssessmentSummary.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk=summary_id, sent_at__isnull=True, decision__withdrawn_at__isnull=True)
-        .select_related("bid__organisation", "decision__tender__opportunity", "decision__lot")
+        .select_related(
+            "bid__organisation",
+            "decision__tender__opportunity",
+            "decision__lot",
+            "decision__intention_sent_by",
+        )
         .first()
     )
     if summary is None:
@@ -51,7 +56,7 @@ def _send_summary(summary_id):
     record(
         summary.decision.tender,
         TenderEvent.Kind.SUMMARY_SENT,
-        by=None,
+        by=summary.decision.intention_sent_by,
         at=now,
         bid=summary.bid,
         summary=_("Assessment summary sent to %(organisation)s")
