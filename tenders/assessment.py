@@ -22,11 +22,8 @@ PENNY = Decimal("0.01")
 
 
 def _money(value):
-    """A number for the JSON snapshot: a string, so it stays exact."""
-    return str(value)
-
-
-def _pounds(value):
+    """A score, weight or price for the JSON snapshot: a string to two places, so it
+    stays exact and reads alike (a failed bid's price score is 0.00, not 0)."""
     return str(Decimal(value).quantize(PENNY))
 
 
@@ -78,7 +75,7 @@ def _bid_snapshot(evaluation, row):
         "total": _money(row.total),
         "failed": list(row.failed),
         "abnormally_low": row.abnormally_low,
-        "price": _pounds(row.price),
+        "price": _money(row.price),
         "proposed": row.proposed,
     }
 
