@@ -161,3 +161,44 @@ def send_consortium_change_decided(change):
             _addresses([change.organisation], admins_only=True),
             reply_to=[opportunity.contact_email],
         )
+
+
+def _bidding_organisations(bid):
+    """The lead and the registered partners that confirmed joining ``bid``."""
+    partners = BidPartner.objects.filter(bid=bid, confirmed_at__isnull=False)
+    return [bid.organisation_id, *partners.values_list("organisation", flat=True)]
+
+
+def send_assessment_summary(summary):
+    """Tell the bidding organisations their assessment summary is ready, and the standstill."""
+    from tenders.awards import standstill_end_in_words
+
+    bid, decision = summary.bid, summary.decision
+    opportunity = decision.tender.opportunity
+    send_each(
+        f"Intention to award {opportunity.reference}: your assessment summary",
+        "tenders/email/summary.txt",
+        {
+            "bid": bid,
+            "decision": decision,
+            "opportunity": opportunity,
+            "is_winner": decision.winners.filter(pk=bid.pk).exists(),
+            "standstill_end": standstill_end_in_words(decision.standstill_ends_at),
+            "url": absolute_url(reverse("tenders:bid_summary", args=[bid.reference])),
+        },
+        _addresses(_bidding_organisations(bid)),
+        reply_to=[opportunity.contact_email],
+    )
+
+
+def send_decision_withdrawn(decision):
+    """Tell every organisation assessed for the lot that the award decision was withdrawn."""
+    opportunity = decision.tender.opportunity
+    for summary in decision.summaries.select_related("bid__organisation"):
+        send_each(
+            f"The intention to award {opportunity.reference} is withdrawn",
+            "tenders/email/intention_withdrawn.txt",
+            {"bid": summary.bid, "decision": decision, "opportunity": opportunity},
+            _addresses(_bidding_organisations(summary.bid)),
+            reply_to=[opportunity.contact_email],
+        )

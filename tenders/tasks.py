@@ -87,3 +87,26 @@ def _partner(partner_id):
         .filter(pk=partner_id)
         .first()
     )
+
+
+@shared_task
+def send_assessment_summaries(decision_id=None):
+    """Email the assessment summaries not yet sent: one decision's when the notice of
+    intention is sent, or every decision's (periodic, to retry the ones that failed)."""
+    from tenders import actions
+
+    actions.send_assessment_summaries(decision_id=decision_id)
+
+
+@shared_task
+def tell_bidders_of_withdrawal(decision_id):
+    """Email the organisations assessed for a lot that its award decision was withdrawn."""
+    from tenders.models import AwardDecision
+
+    decision = (
+        AwardDecision.objects.select_related("tender__opportunity", "lot")
+        .filter(pk=decision_id, withdrawn_at__isnull=False)
+        .first()
+    )
+    if decision is not None:
+        emails.send_decision_withdrawn(decision)

@@ -1,6 +1,8 @@
 from django.urls import path  # noqa: F401  (the views' routes are added below)
 
 from tenders.views import (
+    award,
+    awards,
     bids,
     box,
     consortium,
@@ -14,6 +16,7 @@ from tenders.views import (
     sections,
     submission,
     submitted,
+    summaries,
 )
 
 app_name = "tenders"
@@ -139,6 +142,22 @@ urlpatterns = [
         scoring.scored_attachment,
         name="scored_attachment",
     ),
+    # Commissioners, once every bid is moderated: award, standstill, confirmation.
+    path("opportunities/<str:reference>/tender/award/", award.award, name="award"),
+    path(
+        "opportunities/<str:reference>/tender/award/<int:pk>/withdraw/",
+        award.withdraw,
+        name="withdraw_award",
+    ),
+    path(
+        "opportunities/<str:reference>/tender/award/<int:pk>/confirm/",
+        award.confirm,
+        name="confirm_award",
+    ),
+    # Everyone: the confirmed awards. Bidders: their assessment summaries.
+    path("awards/", awards.awards, name="awards"),
+    path("bids/<str:bid_reference>/summary/", summaries.summary, name="bid_summary"),
+    path("bids/<str:bid_reference>/summary.pdf", summaries.summary_pdf, name="bid_summary_pdf"),
     # Bidders: a bid's task list and sections, receipts, partnership requests.
     path("opportunities/<str:reference>/bid/", bids.start_bid, name="start_bid"),
     path("bids/partnerships/<int:pk>/", partnerships.partnership, name="partnership"),

@@ -3,6 +3,7 @@
 Split by subject; import from here (``from tenders import actions``).
 """
 
+from tenders.actions.award import confirm_award, send_intention, withdraw_decision
 from tenders.actions.bids import (
     DeadlinePassed,
     add_attachment,
@@ -58,6 +59,7 @@ from tenders.actions.scoring import (
     slot_name,
     submit_scores,
 )
+from tenders.actions.summaries import send_assessment_summaries
 
 __all__ = [
     "ConsensusChanged",
@@ -68,6 +70,7 @@ __all__ = [
     "add_funding",
     "add_panel_member",
     "add_partner",
+    "confirm_award",
     "answer_partnership",
     "ask_consortium_change",
     "change_panel_role",
@@ -97,7 +100,9 @@ __all__ = [
     "save_price_line",
     "save_scores",
     "scorable_bids",
+    "send_assessment_summaries",
     "send_evaluation_updates",
+    "send_intention",
     "set_progress",
     "set_weights",
     "slot_ids",
@@ -108,4 +113,5 @@ __all__ = [
     "submit_scores",
     "update_tender",
     "withdraw",
+    "withdraw_decision",
 ]
