@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenders.tasks.send_evaluation_updates",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Hourly: assessment summaries a failed send left unsent go again, each once.
+    "send-assessment-summaries": {
+        "task": "tenders.tasks.send_assessment_summaries",
+        "schedule": crontab(minute=35),
+    },
     # Hourly: each councillor's weekly digest goes at the day and time they chose; the
     # same job sends again what a failed send or a dead worker left unsent.
     "send-weekly-digest": {

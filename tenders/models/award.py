@@ -38,7 +38,7 @@ class AwardDecision(models.Model):
     """The decision to award one lot to one or more bids, and its standstill.
 
     ``results`` keeps the lot's results as they stood when the notice was sent
-    (``tenders.evaluation.results_as_json``), so the summaries and the published
+    (``tenders.assessment.results_snapshot``), so the summaries and the published
     award say what the decision was made on.
     """
 
