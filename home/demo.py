@@ -7,6 +7,7 @@ from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
 from organisations.models import Ward
 from tenders import demo as tenders_demo
+from tenders import demo_evaluation
 from tracking import demo as tracking_demo
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -64,6 +65,13 @@ def seed():
         commissioner=users["commissioner@example.org"],
         member=users["member@example.org"],
         registry_user=registry_user,
+    )
+    demo_evaluation.seed(
+        opportunities=opportunities,
+        organisations=organisations,
+        commissioner=users["commissioner@example.org"],
+        chair=users["evaluator@example.org"],
+        bidder=registry_user,
     )
     tracking_demo.seed(
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]

@@ -186,11 +186,11 @@ def _deadline_passed(opportunity, now=None):
     return (now or timezone.now()) >= opportunity.submission_deadline
 
 
-def _begin_change(tender, by, reason):
+def _begin_change(tender, by, reason, now=None):
     """Check a change may be made now; lock the tender row so changes are made one at a time."""
     require_commissioner(tender.opportunity.publisher, by)
     tender = Tender.objects.select_for_update().select_related("opportunity").get(pk=tender.pk)
-    if tender.opened_at or _deadline_passed(tender.opportunity):
+    if tender.opened_at or _deadline_passed(tender.opportunity, now):
         raise ValueError("The method cannot change after the deadline for bids.")
     if tender.locked_at and not (reason or "").strip():
         raise ValidationError(
@@ -204,7 +204,7 @@ def _begin_change(tender, by, reason):
     return tender
 
 
-def _finish_change(tender, by, summary, reason):
+def _finish_change(tender, by, summary, reason, now=None):
     """Log the change; once the method is locked, also amend the opportunity and tell bidders.
 
     A locked method must stay complete: a change that leaves it with problems is refused.
@@ -229,7 +229,7 @@ def _finish_change(tender, by, summary, reason):
         )
         tasks.tell_bidders_of_method_change.delay_on_commit(amendment.pk)
     else:
-        record(tender, TenderEvent.Kind.METHOD_SET, by=by, summary=summary)
+        record(tender, TenderEvent.Kind.METHOD_SET, by=by, at=now, summary=summary)
 
 
 @transaction.atomic
@@ -257,7 +257,7 @@ def update_tender(*, tender, by, reason="", **fields):
 
 
 @transaction.atomic
-def save_criterion(*, tender, by, criterion=None, reason="", **fields):
+def save_criterion(*, tender, by, criterion=None, reason="", now=None, **fields):
     """Add a question to the method, or change ``criterion``; return it.
 
     The descriptors set the scale (0 to their number less one); a minimum score
@@ -266,7 +266,7 @@ def save_criterion(*, tender, by, criterion=None, reason="", **fields):
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
         raise TypeError(f"Not a criterion field: {', '.join(sorted(unknown))}")
-    tender = _begin_change(tender, by, reason)
+    tender = _begin_change(tender, by, reason, now)
     if criterion is None:
         number = (tender.criteria.aggregate(n=Max("number"))["n"] or 0) + 1
         criterion = Criterion(tender=tender, number=number, descriptors=list(DEFAULT_DESCRIPTORS))
@@ -289,7 +289,7 @@ def save_criterion(*, tender, by, criterion=None, reason="", **fields):
     summary = (_("question %(number)s added") if adding else _("question %(number)s changed")) % {
         "number": criterion.number
     }
-    _finish_change(tender, by, summary, reason)
+    _finish_change(tender, by, summary, reason, now)
     return criterion
 
 

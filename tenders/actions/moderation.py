@@ -71,7 +71,7 @@ def require_panel_finished(bid):
 
 
 @transaction.atomic
-def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by):
+def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by, now=None):
     """Record the panel's consensus ``score`` and ``reason`` for ``bid`` on one question.
 
     ``revision`` is the revision of the consensus the chair saw (0 for none); if
@@ -124,6 +124,7 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by):
         tender,
         TenderEvent.Kind.MODERATED,
         by=by,
+        at=now,
         bid=bid,
         summary=(
             _("Consensus score for %(where)s: %(score)s") % {"where": where, "score": score}
@@ -141,7 +142,7 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by):
 
 
 @transaction.atomic
-def record_duplication_check(*, bid, concern, note, by, stage=None):
+def record_duplication_check(*, bid, concern, note, by, stage=None, now=None):
     """Record the duplication finding (recommendation R01 i) on ``bid`` for ``stage``.
 
     ``stage`` defaults to the bid's stage: at opening until moderation of the bid
@@ -167,6 +168,7 @@ def record_duplication_check(*, bid, concern, note, by, stage=None):
         tender,
         TenderEvent.Kind.DUPLICATION_CHECKED,
         by=by,
+        at=now,
         bid=bid,
         summary=(
             _("Duplication check %(stage)s: a concern") % {"stage": stage_name.lower()}

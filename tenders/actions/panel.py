@@ -17,11 +17,12 @@ from tenders.actions.audit import record
 from tenders.models import Bid, PanelMember, PanelRole, ScoreSheet, TenderEvent
 
 
-def _panel_changed(member, by, summary, change):
+def _panel_changed(member, by, summary, change, now=None):
     record(
         member.tender,
         TenderEvent.Kind.PANEL_CHANGED,
         by=by,
+        at=now,
         summary=summary,
         change=change,
         member=member.user.email,
@@ -35,7 +36,7 @@ def _name(member):
 
 
 @transaction.atomic
-def add_panel_member(*, tender, email, role, by, chair=False):
+def add_panel_member(*, tender, email, role, by, chair=False, now=None):
     """Put the evaluator with ``email`` on ``tender``'s panel in ``role``.
 
     Only someone with the evaluator role can sit on a panel, and only once. The
@@ -69,14 +70,15 @@ def add_panel_member(*, tender, email, role, by, chair=False):
         _("%(name)s added to the panel as %(role)s")
         % {"name": _name(member), "role": member.get_role_display().lower()},
         "added",
+        now,
     )
     if chair or not has_chair:
-        member = make_chair(member=member, by=by)
+        member = make_chair(member=member, by=by, now=now)
     return member
 
 
 @transaction.atomic
-def make_chair(*, member, by):
+def make_chair(*, member, by, now=None):
     """Make ``member`` the panel's chair, in place of whoever chaired it."""
     require_commissioner(member.tender.opportunity.publisher, by)
     seats = list(PanelMember.objects.select_for_update().filter(tender=member.tender))
@@ -88,7 +90,7 @@ def make_chair(*, member, by):
     member.is_chair = True
     member.save(update_fields=["is_chair"])
     _panel_changed(
-        member, by, _("%(name)s now chairs the panel") % {"name": _name(member)}, "chair"
+        member, by, _("%(name)s now chairs the panel") % {"name": _name(member)}, "chair", now
     )
     return member
 

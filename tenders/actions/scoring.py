@@ -99,7 +99,7 @@ def _problems(slot, mark, score, moderated):
 
 
 @transaction.atomic
-def save_scores(*, member, bid, marks, by):
+def save_scores(*, member, bid, marks, by, now=None):
     """Save ``member``'s marks for ``bid``: ``marks`` maps a slot (``slots_of``) to
     ``(score or None, reason)``; a slot left wholly blank is skipped.
 
@@ -125,11 +125,11 @@ def save_scores(*, member, bid, marks, by):
     if errors:
         raise ValidationError(errors)
     for slot, (value, reason) in entered:
-        _write(sheet, slot, existing.get(slot_ids(slot)), value, reason.strip(), by)
+        _write(sheet, slot, existing.get(slot_ids(slot)), value, reason.strip(), by, now)
     return sheet
 
 
-def _write(sheet, slot, score, value, reason, by):
+def _write(sheet, slot, score, value, reason, by, now=None):
     """Create or change one score, logging it; an unchanged score writes nothing."""
     detail = {
         "member": by.email,
@@ -154,7 +154,7 @@ def _write(sheet, slot, score, value, reason, by):
     else:
         return
     summary %= {"score": value, "slot": slot_name(slot), "old": detail.get("old_score")}
-    record(sheet.member.tender, kind, by=by, bid=sheet.bid, summary=summary, **detail)
+    record(sheet.member.tender, kind, by=by, at=now, bid=sheet.bid, summary=summary, **detail)
 
 
 @transaction.atomic

@@ -18,6 +18,11 @@ from opportunities.queries import search_opportunities
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 BEFORE = json.loads((Path(__file__).parent / "data/search_results_before.json").read_text())
+# Demo opportunities added after the capture (issue 17's evaluations): left out of the comparison.
+ADDED_SINCE = [
+    "Supporting People: floating support for older people",
+    "Community transport for older and disabled residents",
+]
 
 
 def test_every_query_returns_the_same_top_20_in_the_same_order():
@@ -25,7 +30,9 @@ def test_every_query_returns_the_same_top_20_in_the_same_order():
         demo.seed()
         now = {
             query: list(
-                search_opportunities(QueryDict(query))[1].values_list("title", flat=True)[:20]
+                search_opportunities(QueryDict(query))[1]
+                .exclude(title__in=ADDED_SINCE)
+                .values_list("title", flat=True)[:20]
             )
             for query in BEFORE
         }

@@ -204,11 +204,23 @@ def start_pages(users):
         reverse("opportunities:documents", args=[opportunity.reference]),
         reverse("opportunities:questions", args=[opportunity.reference]),
         reverse("opportunities:partners", args=[opportunity.reference]),
-        # The demo's opened bid box: its page links the submitted bids and their files.
-        reverse(
-            "tenders:tender",
-            args=[Tender.objects.get(opened_at__isnull=False).opportunity.reference],
+        # The demo's opened bid boxes: their pages link the submitted bids and their files,
+        # the panel's scoring and moderation, the results, the award and the summaries.
+        *(
+            reverse(name, args=[reference])
+            for reference in Tender.objects.filter(opened_at__isnull=False).values_list(
+                "opportunity__reference", flat=True
+            )
+            for name in (
+                "tenders:tender",
+                "tenders:evaluation",
+                "tenders:moderation",
+                "tenders:results",
+                "tenders:award",
+            )
         ),
+        reverse("tenders:evaluations"),
+        reverse("tenders:awards"),
         "/admin/not-a-page/",  # the admin's catch-all route
     ]
     return ["/", *fixed, *objects, *emailed_links(users)]
