@@ -18,11 +18,12 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import SCREENSHOTS
 from playwright.sync_api import expect
-from test_journeys import sign_in, sign_out
+from test_journeys import sign_out
 
 from opportunities.models import Lot
 from organisations.models import MembershipRole
@@ -91,6 +92,15 @@ def opened(transactional_db, settings, tmp_path, time_machine):
     return tender, commissioner, evaluator, chair, bidders
 
 
+def signs_in_to(page, user, path):
+    """Sign in on the form a link to ``path`` leads a signed-out person to, and land there."""
+    page.visit(f"/accounts/login/?{urlencode({'next': path})}")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.submit("Sign in")
+    assert urlsplit(page.url).path == path
+
+
 def heading(page):
     return page.get_by_role("heading", level=1)
 
@@ -101,8 +111,7 @@ def main(page):
 
 def commissioner_names_the_panel(page, tender, commissioner, evaluator, chair):
     """Two evaluators, then the second made chair; a non-evaluator is refused."""
-    sign_in(page, commissioner.email, PASSWORD)
-    page.visit(f"/opportunities/{tender.opportunity.reference}/tender/")
+    signs_in_to(page, commissioner, f"/opportunities/{tender.opportunity.reference}/tender/")
     page.follow(page.get_by_role("link", name="Manage the evaluation panel"))
     expect(heading(page)).to_have_text("Evaluation panel")
     page.get_by_label("Email address").fill(commissioner.email)
@@ -143,8 +152,7 @@ def score_by_action(user, tender, bid_names, score, reason):
 
 
 def evaluator_declares_a_conflict_and_scores(page, tender, evaluator):
-    sign_in(page, evaluator.email, PASSWORD)
-    page.visit("/evaluation/")
+    signs_in_to(page, evaluator, "/evaluation/")
     expect(heading(page)).to_have_text("Your evaluation panels")
     page.follow(page.get_by_role("link", name=TITLE))
     expect(heading(page)).to_have_text("Evaluation")
@@ -172,8 +180,7 @@ def evaluator_declares_a_conflict_and_scores(page, tender, evaluator):
 
 
 def chair_scores_then_sees_the_others(phone, tender, chair):
-    sign_in(phone, chair.email, PASSWORD)
-    phone.visit("/evaluation/")
+    signs_in_to(phone, chair, "/evaluation/")
     phone.follow(phone.get_by_role("link", name=TITLE))
     expect(main(phone)).to_contain_text("You chair the panel.")
     phone.get_by_label("I have no conflict of interest").check()
@@ -209,7 +216,7 @@ def moderate_by_action(user, tender, bid_names, score):
 def chair_moderates_every_bid(phone, tender, chair):
     """From the evaluation page to moderation; the disagreement on the first bid shown
     and every question of it given its consensus score; then the other two bids."""
-    phone.visit(f"/opportunities/{tender.opportunity.reference}/tender/evaluation/")
+    phone.follow(phone.get_by_role("link", name="Back to the bids to score"))
     phone.follow(phone.get_by_role("link", name="Moderate the scores"))
     expect(heading(phone)).to_have_text("Moderation")
     phone.follow(phone.get_by_role("link", name=re.compile(LADYWOOD)))
@@ -248,8 +255,7 @@ def download(page, link):
 
 
 def commissioner_reads_the_results_and_awards(page, tender, commissioner):
-    sign_in(page, commissioner.email, PASSWORD)
-    page.visit(f"/opportunities/{tender.opportunity.reference}/tender/")
+    signs_in_to(page, commissioner, f"/opportunities/{tender.opportunity.reference}/tender/")
     page.follow(page.get_by_role("link", name="See the results"))
     expect(heading(page)).to_have_text("Results")
     lot_1 = page.get_by_role("region", name="Lot 1: Northern wards")
@@ -289,8 +295,7 @@ def commissioner_reads_the_results_and_awards(page, tender, commissioner):
 
 
 def unsuccessful_bidder_reads_its_summary(page, bidder):
-    sign_in(page, bidder.email, PASSWORD)
-    page.visit(f"/bids/{bidder.bid.reference}/")
+    signs_in_to(page, bidder, f"/bids/{bidder.bid.reference}/")
     page.follow(page.get_by_role("link", name="Read your assessment summary"))
     expect(heading(page)).to_have_text("Assessment summary")
     expect(main(page)).to_contain_text("The council intends to award this to another bid.")
@@ -303,8 +308,7 @@ def unsuccessful_bidder_reads_its_summary(page, bidder):
 
 def commissioner_confirms_after_the_standstill(page, tender, commissioner, decision, clock):
     clock.move_to(decision.standstill_ends_at + timedelta(hours=1))
-    sign_in(page, commissioner.email, PASSWORD)
-    page.visit(f"/opportunities/{tender.opportunity.reference}/tender/award/")
+    signs_in_to(page, commissioner, f"/opportunities/{tender.opportunity.reference}/tender/award/")
     lot_1 = page.get_by_role("region", name="Lot 1: Northern wards")
     expect(lot_1).to_contain_text("Standstill over: ready to confirm")
     page.follow(lot_1.get_by_role("button", name="Confirm and publish the award"))
