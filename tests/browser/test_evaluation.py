@@ -296,6 +296,9 @@ def commissioner_reads_the_results_and_awards(page, tender, commissioner):
 
 def unsuccessful_bidder_reads_its_summary(page, bidder):
     signs_in_to(page, bidder, f"/bids/{bidder.bid.reference}/")
+    expect(main(page)).to_contain_text(
+        "Award decision made: the standstill ends at midnight at the end of"
+    )
     page.follow(page.get_by_role("link", name="Read your assessment summary"))
     expect(heading(page)).to_have_text("Assessment summary")
     expect(main(page)).to_contain_text("The council intends to award this to another bid.")
