@@ -275,14 +275,14 @@ def commissioner_reads_the_results_and_awards(page, tender, commissioner):
     page.follow(page.get_by_role("link", name="Results and award"))
     expect(heading(page)).to_have_text("Award")
     lot_1 = page.get_by_role("region", name="Lot 1: Northern wards")
-    for winner in (LADYWOOD, ASTON):
-        lot_1.get_by_label(re.compile(winner)).check()
+    for winner in (LADYWOOD, ASTON):  # the two best, ticked as the proposed winners
+        expect(lot_1.get_by_label(re.compile(winner))).to_be_checked()
     lot_1.get_by_label("Reason for the decision").fill("The two best ranked bids.")
     page.submit("Send the notice of intention to award lot 1")
     expect(page.get_by_role("alert")).to_be_visible()
     lot_2 = page.get_by_role("region", name="Lot 2: Southern wards")
-    lot_2.get_by_label(re.compile(ASTON)).uncheck()
-    lot_2.get_by_label(re.compile(LADYWOOD)).check()
+    expect(lot_2.get_by_label(re.compile(LADYWOOD))).to_be_checked()
+    expect(lot_2.get_by_label(re.compile(ASTON))).not_to_be_checked()
     lot_2.get_by_label("Reason for the decision").fill("The best ranked bid.")
     page.submit("Send the notice of intention to award lot 2")
     decision = AwardDecision.objects.get(lot__number=1)
@@ -294,8 +294,8 @@ def commissioner_reads_the_results_and_awards(page, tender, commissioner):
     return decision
 
 
-def unsuccessful_bidder_reads_its_summary(page, bidder):
-    signs_in_to(page, bidder, f"/bids/{bidder.bid.reference}/")
+def unsuccessful_bidder_reads_its_summary(page, bidder, bid):
+    signs_in_to(page, bidder, f"/bids/{bid.reference}/")
     expect(main(page)).to_contain_text(
         "Award decision made: the standstill ends at midnight at the end of"
     )
@@ -347,8 +347,7 @@ def test_panel_scores_moderates_and_the_commissioner_awards_two_lots(
     # 4. Results, the CSV and the report; lot 1 to two winners, lot 2 to one.
     decision = commissioner_reads_the_results_and_awards(page, tender, commissioner)
     # 5. The bid that won nothing reads its assessment summary.
-    loser = bidders[HANDSWORTH]
-    loser.bid = tender.bids.get(organisation__name=HANDSWORTH)
-    unsuccessful_bidder_reads_its_summary(page, loser)
+    lost = tender.bids.get(organisation__name=HANDSWORTH)
+    unsuccessful_bidder_reads_its_summary(page, bidders[HANDSWORTH], lost)
     # 6. After the standstill the commissioner confirms; the award is public.
     commissioner_confirms_after_the_standstill(page, tender, commissioner, decision, time_machine)
