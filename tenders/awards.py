@@ -62,7 +62,8 @@ def decisions_of(tender):
         for decision in AwardDecision.objects.current()
         .filter(tender=tender)
         .prefetch_related(
-            _winners(), Prefetch("summaries", AssessmentSummary.objects.select_related("bid"))
+            _winners(),
+            Prefetch("summaries", AssessmentSummary.objects.select_related("bid__organisation")),
         )
     }
 

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.formats import moment_in_words
+from tenders.awards import standstill_end_in_words
 from tenders.evaluation import lots_of
 from tenders.models import AwardDecision, Bid, Consensus, Tender
 
@@ -60,11 +60,13 @@ def stage_of(tender, *, now=None):
     if waiting:
         ends = max(waiting)
         words = (
-            _("Award decision made: standstill until %(moment)s")
+            _("Award decision made: the standstill ends at %(end)s")
             if ends > now
-            else _("Award decision made: the standstill ended at %(moment)s")
+            else _("Award decision made: the standstill ended at %(end)s")
         )
-        return words % {"moment": moment_in_words(ends)}, False
+        # Said as the award page and the assessment summaries say it: "midnight at the
+        # end of 8 March", never "midnight on 9 March", which reads as a day late or early.
+        return words % {"end": standstill_end_in_words(ends)}, False
     if Consensus.objects.filter(bid__tender=tender).exists():
         return _("Scores are being moderated"), False
     return _("Bids are being scored"), False

@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from portal import batch
-from portal.formats import moment_in_words
 from tenders import actions, emails
 from tenders.actions.progress import send_evaluation_updates
+from tenders.awards import standstill_end_in_words
 from tenders.models import Consensus, EvaluationUpdate, TenderEvent
 from tests.mail import mail_server
 from tests.tenders.award_rows import award, award_every_lot
@@ -78,8 +78,8 @@ def test_updates_go_on_while_a_lot_waits_for_its_award(opened_bids, tender, time
     send_evaluation_updates()
 
     assert received() == dict.fromkeys(leads(opened_bids), 1)
-    ends = moment_in_words(decision.standstill_ends_at)
-    assert f"Stage: Award decision made: standstill until {ends}" in mail.outbox[0].body
+    ends = standstill_end_in_words(decision.standstill_ends_at)
+    assert f"Stage: Award decision made: the standstill ends at {ends}" in mail.outbox[0].body
 
 
 def test_nothing_is_sent_for_a_cancelled_opportunity(opened_bids, tender):

@@ -57,11 +57,13 @@ def test_the_stage_follows_scoring_moderation_and_the_award(
     award(tender, opened_bids[:1], lot=first, confirmed=True)
     decision = award(tender, opened_bids[:2], lot=second)
     stage, awarded = stage_of(tender)
-    assert stage.startswith("Award decision made: standstill until ")
+    assert stage.startswith("Award decision made: the standstill ends at midnight at the end of ")
     assert not awarded
 
     time_machine.move_to(decision.standstill_ends_at + timedelta(hours=1))
-    assert stage_of(tender)[0].startswith("Award decision made: the standstill ended at ")
+    assert stage_of(tender)[0].startswith(
+        "Award decision made: the standstill ended at midnight at the end of "
+    )
 
     decision.confirmed_at = timezone.now()
     decision.save()

@@ -62,8 +62,8 @@ def test_an_unsuccessful_bid_reads_its_scores_reasons_rank_and_the_winners_score
 
     page = " ".join(read(client, bids[1]).content.decode().split())
     assert "Your bid ranked 2 of the 3 bids assessed." in page
-    assert "3 out of 5: 12.00 of the 20% this question is worth" in page
-    assert "4 out of 5: 16.00" in page and "84.00" in page and "64.00" in page
+    assert "3 out of 5, giving 12.00 of the 20 points this question is worth" in page
+    assert "4 out of 5, giving 16.00 points" in page and "84.00" in page and "64.00" in page
     assert f"Reason for {bids[1].reference} on question 1." in page
     # Scores only from the winning bid: never its reasons or answers.
     assert f"Reason for {bids[0].reference}" not in page
