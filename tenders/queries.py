@@ -411,8 +411,14 @@ class Progress:
         return self.total - self.submitted if self.declared else 0
 
 
-def _conflicted(member_ref, bid_ref):
-    return Exists(PanelMember.conflicts.through.objects.filter(panelmember=member_ref, bid=bid_ref))
+def without_conflicts(sheets):
+    """``sheets`` (ScoreSheets) less those whose member declared a conflict with the
+    sheet's bid, whether before scoring it or after: those scores never count, and
+    nobody is shown them."""
+    conflicted = PanelMember.conflicts.through.objects.filter(
+        panelmember=OuterRef("member"), bid=OuterRef("bid")
+    )
+    return sheets.exclude(Exists(conflicted))
 
 
 def panel_progress(seats):
@@ -436,8 +442,9 @@ def panel_progress(seats):
         .values_list("panelmember", "n")
     )
     submitted = dict(
-        ScoreSheet.objects.filter(member__in=seats, submitted_at__isnull=False, bid__in=bids)
-        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        without_conflicts(
+            ScoreSheet.objects.filter(member__in=seats, submitted_at__isnull=False, bid__in=bids)
+        )
         .order_by()
         .values("member")
         .annotate(n=Count("pk"))
@@ -483,8 +490,7 @@ def sheets_seen(member, bid):
     scores prefetched. The others are empty until ``member`` submitted their own
     sheet for the bid; a member with a conflict with the bid is never among them."""
     sheets = list(
-        ScoreSheet.objects.filter(bid=bid)
-        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        without_conflicts(ScoreSheet.objects.filter(bid=bid))
         .select_related("member__user")
         .prefetch_related("scores")
     )
