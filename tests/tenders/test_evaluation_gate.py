@@ -40,7 +40,16 @@ from django.utils.html import escape
 
 from organisations.models import MembershipRole, Organisation
 from tenders import actions
-from tenders.models import AwardDecision, BidAttachment, BidPartner, BidVersion, ChangeKind
+from tenders.models import (
+    AwardDecision,
+    BidAttachment,
+    BidPartner,
+    BidVersion,
+    ChangeKind,
+    Consensus,
+    DuplicationFinding,
+    ScoreSheet,
+)
 from tenders.views import results as results_views
 from tenders.views import summaries as summaries_views
 from tests.factories import UserFactory
@@ -256,6 +265,15 @@ def _reached(pages, urls):
     return {resolve(url).url_name for url in urls if pages[url][0] not in {404, 405}}
 
 
+def _writes(bid):
+    """What evaluating ``bid`` has written: score sheets, consensus scores, findings."""
+    return (
+        ScoreSheet.objects.filter(bid=bid).count(),
+        list(Consensus.objects.filter(bid=bid).values_list("revision", flat=True)),
+        list(DuplicationFinding.objects.filter(bid=bid).values_list("pk", "note")),
+    )
+
+
 def test_nothing_of_a_conflicted_bid_reaches_its_evaluator_on_any_page(evaluated):
     x, tag = evaluated.x, evaluated.tags[evaluated.x.pk]
     secrets = _secrets(x, tag)
@@ -284,9 +302,18 @@ def test_nothing_of_a_conflicted_bid_reaches_its_evaluator_on_any_page(evaluated
         assert _found(pages, secrets) == []
         named = [url for url, (_status, body) in pages.items() if X_NAME in body]
         assert [url for url in named if not url.startswith("/organisations/")] == [own_page]
-        # As chair they read the results, the CSV and the report: of the other bids.
+        # The gate hides X alone: they do read the other bids.
         others = [bid.reference for bid in evaluated.bids if bid != x]
         assert {secret for _url, secret in _found(pages, others)} == set(others)
+
+    # Posting to every page naming X, as its chair, is refused and writes nothing.
+    before = _writes(x)
+    client = Client()
+    client.force_login(conflicted)
+    for url in (u for u in urls if x.reference in u):
+        response = client.post(url, {"slot": "q1-0", "score": "0", "reason": "x", "note": "x"})
+        assert response.status_code in {404, 405}, url
+    assert _writes(x) == before
 
 
 def test_evaluators_reach_only_the_pages_of_their_seat(evaluated):
@@ -298,6 +325,10 @@ def test_evaluators_reach_only_the_pages_of_their_seat(evaluated):
     assert _reached(outsider, tender_pages) == set()
     assert _found(outsider, secrets) == []
     assert outsider[reverse("tenders:evaluations")][0] == 200
+    client = Client()
+    client.force_login(UserFactory(is_evaluator=True))
+    for url in tender_pages:
+        assert client.post(url, {"score": "0", "reason": "x"}).status_code in {404, 405}, url
 
     member = _crawl(evaluated.third.user, tender_pages)
     assert _reached(member, tender_pages) == MEMBER_PAGES
@@ -322,11 +353,10 @@ def test_bidders_read_only_their_own_assessment_summary(evaluated):
             assert status == (200 if url in summaries(bid) else 404), url
             if status == 200:
                 assert f"Agreed {evaluated.tags[bid.pk]}consensus" in body
-    for url, (status, _body) in _crawl(None, every).items():
-        assert status in {302, 404}, url
-    client = Client()
+    visitor = Client()
     for url in every:
-        response = client.get(url)
+        response = visitor.get(url)
+        assert response.status_code in {302, 404}, url
         if response.status_code == 302:
             assert response["Location"].startswith("/accounts/login/"), url
 
@@ -340,7 +370,7 @@ def test_a_bidder_sees_nothing_of_the_other_bids_anywhere(evaluated):
         secret
         for bid in evaluated.bids
         if bid != loser
-        for secret in (bid.reference, evaluated.tags[bid.pk])
+        for secret in (bid.reference, evaluated.tags[bid.pk], *_prices_of(bid))
     ]
     pages = _crawl(_admin_of(loser), _urls(evaluated))
     assert _found(pages, secrets) == []
