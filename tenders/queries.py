@@ -287,15 +287,17 @@ def tender_of(opportunity, *related):
     return tender
 
 
-def opened_bids(tender):
-    """The submitted bids of an opened box, first submitted first; empty while it is sealed.
+def opened_bids(tender, user):
+    """The submitted bids of an opened box that ``user`` may read, first submitted first;
+    empty while it is sealed.
 
-    Drafts and withdrawn bids never enter evaluation and are never listed.
+    Drafts and withdrawn bids never enter evaluation and are never listed; nor is a
+    bid ``user`` declared a conflict with, commissioner or not (``bids_of``).
     """
     if tender.opened_at is None:
         return Bid.objects.none()
     return (
-        Bid.objects.filter(tender=tender)
+        bids_of(user, tender)
         .submitted()
         .select_related("organisation", "current_version")
         .order_by("submitted_at", "pk")

@@ -52,7 +52,7 @@ from tenders.models import (
 )
 from tenders.views import results as results_views
 from tenders.views import summaries as summaries_views
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import crawl, panels
 from tests.tenders.conftest import submitted_bids
 
@@ -314,6 +314,37 @@ def test_nothing_of_a_conflicted_bid_reaches_its_evaluator_on_any_page(evaluated
         response = client.post(url, {"slot": "q1-0", "score": "0", "reason": "x", "note": "x"})
         assert response.status_code in {404, 405}, url
     assert _writes(x) == before
+
+
+def test_a_commissioner_on_the_panel_with_a_conflict_reads_nothing_of_that_bid(evaluated):
+    """A commissioner of the publisher who sits on the panel and declared a conflict
+    with X: the tender page lists the other bids only; the award page and the log,
+    which name every bid, are 404 for them."""
+    tender, x = evaluated.tender, evaluated.x
+    officer = MembershipFactory(
+        organisation=tender.opportunity.publisher, role=MembershipRole.MEMBER
+    ).user
+    officer.is_evaluator = True
+    officer.save()
+    seat = actions.add_panel_member(
+        tender=tender, email=officer.email, role="officer", by=evaluated.commissioner
+    )
+    actions.declare_interests(
+        member=seat, by=officer, conflicts=[x], declaration="My sister is one of its trustees."
+    )
+    urls = _urls(evaluated)
+    pages = _crawl(officer, urls, post=False)
+
+    assert _found(pages, _secrets(x, evaluated.tags[x.pk])) == []
+    named = [url for url, (_status, body) in pages.items() if X_NAME in body]
+    own_page = reverse("tenders:evaluation", args=[tender.opportunity.reference])
+    assert [url for url in named if not url.startswith("/organisations/")] == [own_page]
+    reached = _reached(pages, _tender_pages(evaluated, urls))
+    assert {"tender", "submitted_bid"} <= reached
+    assert reached.isdisjoint({"award", "log"})
+    others = [bid.reference for bid in evaluated.bids if bid != x]
+    tender_page = pages[reverse("tenders:tender", args=[tender.opportunity.reference])][1]
+    assert all(reference in tender_page for reference in others)
 
 
 def test_evaluators_reach_only_the_pages_of_their_seat(evaluated):
