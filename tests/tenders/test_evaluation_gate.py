@@ -18,6 +18,13 @@ their own evaluation page (``tenders:evaluation``) names X's *organisation*, in
 the list of bidders they declared a conflict with, since that is what they
 declared; it shows nothing else of X, and the test checks that it does name it.
 
+The same holds for a commissioner of the publisher who sits on the panel and
+declared a conflict with X. Beyond that: an evaluator not on the panel reaches no
+page of the tender, a member who does not chair reaches only the evaluation pages,
+bidders read only their own assessment summary, and the scores of an evaluator who
+declares a conflict with a bid after scoring it are shown nowhere and wait for
+nothing.
+
 The PDFs: WeasyPrint compresses a PDF's text and no PDF reader is installed, so
 the views' ``write_pdf`` is replaced by one returning the HTML it was given. That
 HTML is exactly what the PDF shows, and it passes through the same view code.
