@@ -24,6 +24,7 @@ from tenders.models import (
     Score,
     ScoreSheet,
 )
+from tenders.queries import without_conflicts
 
 # Evaluators' scores this far apart on one question are shown as a disagreement.
 DISAGREEMENT = 2
@@ -114,10 +115,14 @@ class SlotScores:
 
 
 def slot_scores(bid, criteria, lots):
-    """Every slot of ``bid`` with the submitted scores and its consensus. Two queries."""
+    """Every slot of ``bid`` with the submitted scores and its consensus. Two queries.
+
+    Scores of a member who declared a conflict with the bid after scoring it are left
+    out, as ``still_to_submit`` leaves the member out."""
+    sheets = without_conflicts(ScoreSheet.objects.filter(bid=bid, submitted_at__isnull=False))
     scores = defaultdict(list)
     for score in (
-        Score.objects.filter(sheet__bid=bid, sheet__submitted_at__isnull=False)
+        Score.objects.filter(sheet__in=sheets)
         .select_related("sheet__member__user")
         .order_by("sheet__member__added_at", "sheet__member_id")
     ):

@@ -287,15 +287,17 @@ def tender_of(opportunity, *related):
     return tender
 
 
-def opened_bids(tender):
-    """The submitted bids of an opened box, first submitted first; empty while it is sealed.
+def opened_bids(tender, user):
+    """The submitted bids of an opened box that ``user`` may read, first submitted first;
+    empty while it is sealed.
 
-    Drafts and withdrawn bids never enter evaluation and are never listed.
+    Drafts and withdrawn bids never enter evaluation and are never listed; nor is a
+    bid ``user`` declared a conflict with, commissioner or not (``bids_of``).
     """
     if tender.opened_at is None:
         return Bid.objects.none()
     return (
-        Bid.objects.filter(tender=tender)
+        bids_of(user, tender)
         .submitted()
         .select_related("organisation", "current_version")
         .order_by("submitted_at", "pk")
@@ -411,8 +413,14 @@ class Progress:
         return self.total - self.submitted if self.declared else 0
 
 
-def _conflicted(member_ref, bid_ref):
-    return Exists(PanelMember.conflicts.through.objects.filter(panelmember=member_ref, bid=bid_ref))
+def without_conflicts(sheets):
+    """``sheets`` (ScoreSheets) less those whose member declared a conflict with the
+    sheet's bid, whether before scoring it or after: those scores never count, and
+    nobody is shown them."""
+    conflicted = PanelMember.conflicts.through.objects.filter(
+        panelmember=OuterRef("member"), bid=OuterRef("bid")
+    )
+    return sheets.exclude(Exists(conflicted))
 
 
 def panel_progress(seats):
@@ -436,8 +444,9 @@ def panel_progress(seats):
         .values_list("panelmember", "n")
     )
     submitted = dict(
-        ScoreSheet.objects.filter(member__in=seats, submitted_at__isnull=False, bid__in=bids)
-        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        without_conflicts(
+            ScoreSheet.objects.filter(member__in=seats, submitted_at__isnull=False, bid__in=bids)
+        )
         .order_by()
         .values("member")
         .annotate(n=Count("pk"))
@@ -483,8 +492,7 @@ def sheets_seen(member, bid):
     scores prefetched. The others are empty until ``member`` submitted their own
     sheet for the bid; a member with a conflict with the bid is never among them."""
     sheets = list(
-        ScoreSheet.objects.filter(bid=bid)
-        .exclude(_conflicted(OuterRef("member"), OuterRef("bid")))
+        without_conflicts(ScoreSheet.objects.filter(bid=bid))
         .select_related("member__user")
         .prefetch_related("scores")
     )

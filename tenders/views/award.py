@@ -1,14 +1,16 @@
 """The commissioners' award page: the results lot by lot, the notice of intention to
 award, and each decision's standstill, withdrawal and confirmation.
 
-Only the publisher's commissioners see it (404 for anyone else), and only once the
-bid box is open. Every write goes through ``tenders.actions``.
+Only the publisher's commissioners see it (404 for anyone else, and for one who
+declared a conflict with a bid on the panel), and only once the bid box is open.
+Every write goes through ``tenders.actions``.
 """
 
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,8 +22,8 @@ from tenders import actions
 from tenders.awards import decisions_of, standstill_end_in_words
 from tenders.evaluation import evaluation_of
 from tenders.forms.award import AwardForm, WithdrawDecisionForm
-from tenders.models import AwardDecision
-from tenders.views.method import GET_POST, _commissioned_tender, _posted
+from tenders.models import AwardDecision, PanelMember, Tender
+from tenders.views.method import GET_POST, _posted, commissioned_opportunity
 
 NO_LOTS = "contract"
 
@@ -43,9 +45,21 @@ def _lot_key(lot):
 
 
 def _opened_tender(request, reference):
-    tender = _commissioned_tender(request, reference)
-    if tender.opened_at is None:
+    """The commissioner's opened tender; 404 for one who declared a conflict with any of
+    its bids, who may not make the award and whose page would name that bid. One query
+    for the tender and the conflict."""
+    opportunity = commissioned_opportunity(request, reference)
+    conflicts = PanelMember.conflicts.through.objects.filter(
+        panelmember__tender=OuterRef("pk"), panelmember__user=request.user
+    )
+    tender = (
+        Tender.objects.filter(opportunity=opportunity, opened_at__isnull=False)
+        .annotate(conflicted=Exists(conflicts))
+        .first()
+    )
+    if tender is None or tender.conflicted:
         raise Http404
+    tender.opportunity = opportunity
     return tender
 
 

@@ -1,7 +1,8 @@
 """The sealed bid box: opening it after the deadline, and the tender's log.
 
 The log names bidders, so nobody reads it before the deadline for bids: after
-it, the publisher's commissioners and site administrators do.
+it, the publisher's commissioners and site administrators do, except a commissioner
+who declared a conflict with one of its bids on the panel.
 """
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from opportunities.actions import is_commissioner
 from opportunities.models import Opportunity
 from portal.authorization import Permission, has_permission
 from tenders import actions
+from tenders.moderation import conflicts_declared
 from tenders.queries import tender_of
 from tenders.views.method import _commissioned_tender
 
@@ -52,6 +54,10 @@ def log(request, reference):
         raise Http404
     tender = tender_of(opportunity)
     if tender is None:
+        raise Http404
+    if not has_permission(user, Permission.ADMINISTER_SITE) and conflicts_declared(user, tender):
+        # Every bid is in the log, by name and reference: a commissioner who declared a
+        # conflict with one of them on the panel may not read it.
         raise Http404
     events = tender.events.select_related("by", "bid")
     return render(

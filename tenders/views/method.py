@@ -101,7 +101,7 @@ def tender(request, reference):
         if not context["deadline_passed"]:
             total, per_lot = submitted_counts(tender)
             context |= {"submitted": total, "submitted_per_lot": per_lot.items()}
-        context["opened_bids"] = opened_bids(tender)
+        context["opened_bids"] = opened_bids(tender, request.user)
     return render(request, "tenders/method/tender.html", context)
 
 

@@ -19,17 +19,16 @@ import re
 import pytest
 from django.contrib import admin
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accounts.models import User
 from home import demo
 from opportunities import listings
 from organisations.models import MembershipRole
-from tenders import actions
 from tenders.models import Bid, BidPartner, BidVersion, Tender
 from tests.factories import MembershipFactory
+from tests.tenders import crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -41,50 +40,11 @@ VOLATILE = [
 ]
 
 
-def _routes():
-    """Every URL pattern of the portal as (route, name), admin included."""
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern), pattern.name
-
-    return list(walk(get_resolver().url_patterns))
-
-
-def _mark(tender, commissioner):
+def _mark(tender):
     """Put a marker in every part of every bid of ``tender``; returns the secrets to look for."""
     secrets = []
     for n, bid in enumerate(Bid.objects.filter(tender=tender).select_related("organisation")):
-        by = bid.organisation.memberships.get(role=MembershipRole.ADMIN).user
-        tag = f"{MARKER}{n}"
-        actions.save_answer(
-            bid=bid, criterion=tender.criteria.last(), by=by, text=f"Answer {tag}answer"
-        )
-        actions.add_commitment(
-            bid=bid, by=by, measure=f"{tag}commitment", quantity=3, unit="days", citywide=True
-        )
-        actions.add_funding(
-            bid=bid,
-            by=by,
-            funder=f"{tag}funder",
-            activity="Similar work",
-            amount=12345,
-            starts_on=tender.opportunity.published_at.date(),
-        )
-        actions.add_partner(
-            bid=bid, by=by, name=f"{tag}partner", identifier=f"{tag}number", share_percent=5
-        )
-        actions.add_attachment(
-            bid=bid,
-            by=by,
-            title=f"{tag}file",
-            file=SimpleUploadedFile(f"{tag}.pdf", b"%PDF-1.7 " + tag.encode()),
-        )
-        if bid.is_submitted:
-            actions.submit(bid=bid, by=by)
+        crawl.mark(bid, f"{MARKER}{n}")
         secrets.append(bid.reference)
     secrets += list(BidVersion.objects.filter(bid__tender=tender).values_list("sha256", flat=True))
     return secrets
@@ -112,39 +72,24 @@ def _urls(tender, routes):
         partners.filter(confirmed_at__isnull=False).first().organisation,
         partners.filter(confirmed_at__isnull=True).first().organisation,
     ]
-    urls = set()
-    for route, _name in routes:
-        if route.startswith("admin/"):
-            continue
-        values = {}
-        for _kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", route):
-            if name == "reference" and route.startswith("bids/"):
-                values[name] = candidates["bid_reference"]
-            elif name == "pk" and "partnerships" in route:
-                values[name] = candidates["partnership"]
-            elif name == "pk" and ("attachments" in route or "files" in route):
-                values[name] = candidates["attachment"]
-            elif name == "pk" and "tender/questions" in route:
-                values[name] = candidates["criterion_pk"]
-            elif name == "pk" and "tender/prices" in route:
-                values[name] = candidates["price_line"]
-            elif name == "slug" and route.startswith("organisations/"):
-                values[name] = [o.slug for o in bidders]
-            elif name in candidates:
-                values[name] = candidates[name]
-            else:
-                values = None  # an id of something else (an inquiry, a week): nothing of a bid
-                break
-        if values is None:
-            continue
-        expanded = [route]
-        for name, options in values.items():
-            expanded = [
-                re.sub(rf"<(?:\w+:)?{name}>", str(option), url)
-                for url in expanded
-                for option in options
-            ]
-        urls.update("/" + url for url in expanded)
+
+    def values_of(route, name):
+        if name == "reference" and route.startswith("bids/"):
+            return candidates["bid_reference"]
+        if name == "pk" and "partnerships" in route:
+            return candidates["partnership"]
+        if name == "pk" and ("attachments" in route or "files" in route):
+            return candidates["attachment"]
+        if name == "pk" and "tender/questions" in route:
+            return candidates["criterion_pk"]
+        if name == "pk" and "tender/prices" in route:
+            return candidates["price_line"]
+        if name == "slug" and route.startswith("organisations/"):
+            return [o.slug for o in bidders]
+        # None for an id of something else (an inquiry, a week): nothing of a bid.
+        return candidates.get(name)
+
+    urls = crawl.fill(routes, values_of)
     for model in admin.site._registry:
         meta = model._meta
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
@@ -181,12 +126,11 @@ def _snapshot(clients, urls):
     for persona, client in clients.items():
         for url in urls:
             response = client.get(url)
-            body = b"".join(response) if response.streaming else response.content
             pages[persona, url] = (
                 response.status_code,
                 response.get("Location", ""),
                 response.get("Content-Disposition", ""),
-                _normalise(body.decode("utf-8", "replace")),
+                _normalise(crawl.body_of(response)),
             )
     return pages
 
@@ -196,7 +140,7 @@ def test_nothing_about_a_bid_reaches_anyone_outside_the_bidding_organisations(ti
     demo.seed()
     tender = Tender.objects.get(opportunity__title=demo.tenders_demo.OPEN)
     commissioner = User.objects.get(email="commissioner@example.org")
-    secrets = _mark(tender, commissioner)
+    secrets = _mark(tender)
     waiting = BidPartner.objects.get(
         bid__tender=tender, organisation__isnull=False, confirmed_at=None
     )
@@ -217,7 +161,7 @@ def test_nothing_about_a_bid_reaches_anyone_outside_the_bidding_organisations(ti
         clients[persona] = Client()
         if user is not None:
             clients[persona].force_login(user)
-    urls = _urls(tender, _routes())
+    urls = _urls(tender, crawl.routes())
     print(f"{len(urls)} URLs × {len(clients)} personas")
     with_bids = _snapshot(clients, urls)
 
