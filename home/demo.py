@@ -71,6 +71,7 @@ def seed():
         organisations=organisations,
         commissioner=users["commissioner@example.org"],
         chair=users["evaluator@example.org"],
+        member=users["member@example.org"],
         bidder=registry_user,
     )
     tracking_demo.seed(

@@ -146,7 +146,8 @@ def _section(summary):
     by_bid = {row["bid"]: row for row in results["bids"]}
     own = by_bid[summary.bid_id]
     winner_ids = [bid.pk for bid in decision.winners.all()]
-    winners = [by_bid[pk] for pk in winner_ids if pk in by_bid]
+    # Best first, so "winning bid 1" is the one that ranked highest.
+    winners = sorted((by_bid[pk] for pk in winner_ids if pk in by_bid), key=lambda row: row["rank"])
     questions = []
     for criterion in results["criteria"]:
         key = str(criterion["id"])

@@ -39,7 +39,7 @@ EVALUATORS = [
 # (safeguarding, question 3, overridden where it differs), partner
 STANDSTILL_BIDS = [
     ("Hall Green Asian Elders", [1, 2], 300_000, 4, None, "Quinton Befriending Scheme"),
-    ("Sutton Coldfield Dementia Café", [1], 320_000, 4, None, None),
+    ("Ladywood Lunch Club", [1], 320_000, 4, None, None),
     ("Brum Care Services Ltd", [1, 2], 180_000, 3, None, None),
     ("Billesley Tenants and Residents", [2], 310_000, 3, 1, None),
     ("Handsworth Carers Network", [1, 2], 290_000, 5, None, None),
@@ -60,23 +60,22 @@ REASONS = {
 }
 
 
-def seed(*, opportunities, organisations, commissioner, chair, bidder):
-    """``chair`` is the demo evaluator; ``bidder`` administers the bidding organisations."""
+def seed(*, opportunities, organisations, commissioner, chair, member, bidder):
+    """``chair`` is the demo evaluator; ``member`` administers Ladywood Lunch Club, which
+    bid and lost (so the demo member reads an assessment summary); ``bidder`` administers
+    the other bidding organisations."""
     panel = [chair, *_evaluators()]
     now = timezone.now()
     if not Tender.objects.filter(opportunity=opportunities[IN_STANDSTILL]).exists():
+        opportunity = opportunities[IN_STANDSTILL]
         tender = _evaluated(
-            opportunities[IN_STANDSTILL],
-            organisations,
-            commissioner,
-            panel,
-            bidder,
-            STANDSTILL_BIDS,
+            opportunity, organisations, commissioner, panel, [member, bidder], STANDSTILL_BIDS
         )
         _award(tender, commissioner, sent=now - timedelta(days=2))
     if not Tender.objects.filter(opportunity=opportunities[CONFIRMED]).exists():
+        opportunity = opportunities[CONFIRMED]
         tender = _evaluated(
-            opportunities[CONFIRMED], organisations, commissioner, panel[:2], bidder, CONFIRMED_BIDS
+            opportunity, organisations, commissioner, panel[:2], [bidder], CONFIRMED_BIDS
         )
         sent = tender.opportunity.submission_deadline + timedelta(days=21)
         decisions = _award(tender, commissioner, sent=sent)
@@ -106,8 +105,11 @@ def _evaluators():
     return users
 
 
-def _evaluated(opportunity, organisations, commissioner, panel, bidder, bids):
-    """The tender with ``bids`` submitted, its box opened, scored by ``panel`` and moderated."""
+def _evaluated(opportunity, organisations, commissioner, panel, bidders, bids):
+    """The tender with ``bids`` submitted, its box opened, scored by ``panel`` and moderated.
+
+    Each bid is made by the first of ``bidders`` who is a member of its organisation.
+    """
     deadline = opportunity.submission_deadline
     tender = actions.create_tender(
         opportunity=opportunity, by=commissioner, now=opportunity.published_at + timedelta(days=1)
@@ -123,7 +125,9 @@ def _evaluated(opportunity, organisations, commissioner, panel, bidder, bids):
     bidding = deadline - timedelta(days=10)
     scores = {}
     for hours, (name, numbers, price, score, safeguarding, partner) in enumerate(bids):
-        bid = _bid(tender, organisations[name], bidder, bidding)
+        organisation = organisations[name]
+        bidder = next(b for b in bidders if organisation.memberships.filter(user=b).exists())
+        bid = _bid(tender, organisation, bidder, bidding)
         if partner:
             asked = actions.add_partner(
                 bid=bid,

@@ -28,6 +28,8 @@ class Progress:
     decision_expected_on: date | None
     note: str
     is_awarded: bool
+    # Once a decision is made the standstill, not an expected date, is what bidders need.
+    decision_made: bool = False
 
 
 def lots_to_award(tender):
@@ -77,7 +79,13 @@ def progress_of(tender, *, now=None):
     if tender.opened_at is None:
         return None
     stage, is_awarded = stage_of(tender, now=now)
-    return Progress(stage, tender.decision_expected_on, tender.evaluation_note, is_awarded)
+    return Progress(
+        stage,
+        tender.decision_expected_on,
+        tender.evaluation_note,
+        is_awarded,
+        decision_made=AwardDecision.objects.current().filter(tender=tender).exists(),
+    )
 
 
 def tenders_in_evaluation(*, now=None):

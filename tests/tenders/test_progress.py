@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organisations.models import MembershipRole
 from tenders import actions
-from tenders.models import Consensus, TenderEvent
+from tenders.models import AwardDecision, Consensus, TenderEvent
 from tenders.progress import period_of, progress_of, stage_of
 from tests.factories import MembershipFactory, UserFactory
 from tests.tenders.award_rows import award, award_every_lot
@@ -206,7 +206,14 @@ def test_the_bidder_sees_the_stage_and_expected_decision_once_the_box_is_opened(
     assert f"{expected.day} {expected:%B %Y}" in page
     assert "References are being checked." in page
 
-    award_every_lot(tender, [bid], confirmed=True)
+    decisions = award_every_lot(tender, [bid])
+    page = client.get(url).content.decode()
+    assert "Award decision made" in page
+    assert "Decision expected by" not in page  # the standstill is what matters now
+
+    AwardDecision.objects.filter(pk__in=[d.pk for d in decisions]).update(
+        confirmed_at=tender.opportunity.submission_deadline
+    )
     page = client.get(url).content.decode()
     assert "Awarded" in page
     assert "Decision expected by" not in page
