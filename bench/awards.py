@@ -140,15 +140,7 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
 
     original = connection.settings_dict["NAME"]
-    if args.reuse:
-        name = dataset.use_database(args.size)
-        print(f"database          {name} (reused)")
-    else:
-        name = dataset.create_database(args.size)
-        made = dataset.make_dataset(
-            opportunities=args.size, organisations=max(args.size // 10, 100), seed=args.seed
-        )
-        print(f"database          {name} (filled in {made['total_s']:.1f} s)")
+    name = dataset.open_database(size=args.size, seed=args.seed, reuse=args.reuse)
     if not AwardDecision.objects.exists():
         started = time.perf_counter()
         made = make_awards(seed=args.seed)
@@ -182,8 +174,6 @@ def main():
         process.terminate()
         process.wait(timeout=60)
         if not args.keep and not args.reuse:
-            # Django drops the database settings name at the time (the benchmark's),
-            # then names ``original`` again.
             connection.close()
             dataset.drop_database(original)
 

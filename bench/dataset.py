@@ -422,7 +422,23 @@ def use_database(opportunities):
     return name
 
 
+def open_database(*, size, seed, reuse):
+    """Connect to the database of ``size`` opportunities: the one an earlier run kept
+    (``reuse``), or a new one filled now. Prints which; returns its name."""
+    if reuse:
+        name = use_database(size)
+        print(f"database          {name} (reused)")
+        return name
+    name = create_database(size)
+    made = make_dataset(opportunities=size, organisations=max(size // 10, 100), seed=seed)
+    print(f"database          {name} (filled in {made['total_s']:.1f} s)")
+    return name
+
+
 def drop_database(original_name):
+    """Drop the benchmark's database (the one connected now), then connect to
+    ``original_name`` again. Never point the connection at ``original_name`` first:
+    Django drops whichever database the connection names."""
     connection.creation.destroy_test_db(original_name, verbosity=0)
 
 

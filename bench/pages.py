@@ -264,15 +264,7 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
 
     original = connection.settings_dict["NAME"]
-    if args.reuse:
-        name = dataset.use_database(args.size)
-        print(f"database          {name} (reused)")
-    else:
-        name = dataset.create_database(args.size)
-        made = dataset.make_dataset(
-            opportunities=args.size, organisations=max(args.size // 10, 100), seed=args.seed
-        )
-        print(f"database          {name} (filled in {made['total_s']:.1f} s)")
+    name = dataset.open_database(size=args.size, seed=args.seed, reuse=args.reuse)
     print(f"opportunities     {Opportunity.objects.count():,} {dataset.summary()}")
     url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + name).geturl()
     log_path = Path(tempfile.gettempdir()) / f"bench_pages_gunicorn_{os.getpid()}.log"
@@ -318,7 +310,6 @@ def main():
         process.wait(timeout=60)
         if not args.keep and not args.reuse:
             connection.close()
-            connection.settings_dict["NAME"] = original
             dataset.drop_database(original)
 
 

@@ -11,7 +11,9 @@ earlier: its award is confirmed and published at /awards/, and the winner has
 asked to change its consortium.
 
 Everything goes through the actions with ``now`` in the past, so the tender's
-log reads as it would have happened. A tender that exists is left alone.
+log reads as it would have happened, except that seeding sends no email: the
+assessment summaries are marked sent with their notice. A tender that exists is
+left alone.
 """
 
 from datetime import timedelta
@@ -24,7 +26,7 @@ from accounts.actions import ensure_user, set_roles
 from tenders import actions
 from tenders.demo import CONTINUITY_PLAN, _bid, _fill
 from tenders.evaluation import evaluation_of, slots_of
-from tenders.models import DEFAULT_DESCRIPTORS, PanelRole, Tender
+from tenders.models import DEFAULT_DESCRIPTORS, AssessmentSummary, PanelRole, Tender
 
 IN_STANDSTILL = "Supporting People: floating support for older people"
 CONFIRMED = "Community transport for older and disabled residents"
@@ -93,6 +95,7 @@ def seed(*, opportunities, organisations, commissioner, chair, member, bidder):
             justification="Demand in Sutton Coldfield is twice what we planned for; the café's "
             "volunteer drivers already take its members to appointments.",
             evidence=ContentFile(CONTINUITY_PLAN, name="partnership-agreement.pdf"),
+            notify=False,
         )
 
 
@@ -233,7 +236,7 @@ def _award(tender, commissioner, *, sent):
     """Send the notice of intention for every lot to the bids the results propose."""
     by_lot = evaluation_of(tender, commissioner).results()
     lots = {lot.pk: lot for lot in tender.opportunity.lots.all()}
-    return [
+    decisions = [
         actions.send_intention(
             tender=tender,
             lot=lots.get(lot_key),
@@ -242,6 +245,11 @@ def _award(tender, commissioner, *, sent):
             "failed a minimum score.",
             by=commissioner,
             now=sent,
+            notify=False,
         )
         for lot_key, rows in by_lot.items()
     ]
+    # Seeding sends no email: the summaries are recorded as sent with their notice, as
+    # they would have been, so the award page and the log read as they would.
+    AssessmentSummary.objects.filter(decision__in=decisions).update(sent_at=sent)
+    return decisions

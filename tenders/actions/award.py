@@ -111,7 +111,9 @@ def _lots_held(tender, organisations):
 
 
 @transaction.atomic
-def send_intention(*, tender, lot, winners, reason, by, standstill_working_days=None, now=None):
+def send_intention(
+    *, tender, lot, winners, reason, by, standstill_working_days=None, now=None, notify=True
+):
     """Decide to award ``lot`` (None for a contract without lots) to ``winners`` and send
     the notice of intention: the standstill starts now.
 
@@ -119,7 +121,8 @@ def send_intention(*, tender, lot, winners, reason, by, standstill_working_days=
     for the lot that did not fail a minimum score, there are no more winners than
     the lot may have, the reason is given, the standstill is at least 8 working
     days, and the lot has no current decision. Every bid assessed for the lot gets
-    an assessment summary, emailed once this commits.
+    an assessment summary, emailed once this commits (unless ``notify=False``: the
+    demo seed, which sends no email).
     """
     now = now or timezone.now()
     days = (
@@ -187,7 +190,8 @@ def send_intention(*, tender, lot, winners, reason, by, standstill_working_days=
         standstill_working_days=days,
         standstill_ends_at=ends_at.isoformat(),
     )
-    tasks.send_assessment_summaries.delay_on_commit(decision.pk)
+    if notify:
+        tasks.send_assessment_summaries.delay_on_commit(decision.pk)
     return decision
 
 

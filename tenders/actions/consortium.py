@@ -49,6 +49,7 @@ def ask_consortium_change(
     identifier="",
     partner_kind=PartnerKind.PARTNER,
     share_percent=None,
+    notify=True,
 ):
     """The lead organisation's administrator asks to add, remove or replace a partner of a
     bid chosen for award, with a justification and an evidence file.
@@ -109,7 +110,8 @@ def ask_consortium_change(
         change=change.pk,
         change_kind=change.kind,
     )
-    tasks.tell_commissioner_of_consortium_change.delay_on_commit(change.pk)
+    if notify:  # not for the demo seed, which sends no email
+        tasks.tell_commissioner_of_consortium_change.delay_on_commit(change.pk)
     return change
 
 

@@ -4,24 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from tenders.evaluation import evaluation_of, slots_of
-from tenders.models import Consensus, PanelMember
+from tenders.evaluation import evaluation_of
+from tenders.models import PanelMember
 from tests.factories import UserFactory
+from tests.tenders.award import moderate
 
 pytestmark = pytest.mark.django_db
-
-
-def moderate(evaluation, by, score_of=lambda bid, slot: 3):
-    for bid in evaluation.bids:
-        for slot in slots_of(bid, evaluation.criteria, evaluation.lots):
-            Consensus.objects.create(
-                bid=bid,
-                criterion=slot.criterion,
-                lot=slot.lot,
-                score=score_of(bid, slot),
-                reason="Agreed.",
-                recorded_by=by,
-            )
 
 
 def test_results_come_from_the_frozen_prices_and_the_consensus(
@@ -32,7 +20,7 @@ def test_results_come_from_the_frozen_prices_and_the_consensus(
     assert not evaluation.is_moderated
     with pytest.raises(ValueError):
         evaluation.results()
-    moderate(evaluation, publisher_member)
+    moderate(tender, publisher_member)
     evaluation = evaluation_of(tender, publisher_member)
     assert evaluation.is_moderated
     by_lot = evaluation.results()
@@ -50,7 +38,7 @@ def test_results_come_from_the_frozen_prices_and_the_consensus(
 def test_the_reads_do_not_grow_with_the_bids(
     opened_bids, tender, publisher_member, django_assert_max_num_queries
 ):
-    moderate(evaluation_of(tender, publisher_member), publisher_member)
+    moderate(tender, publisher_member)
     with django_assert_max_num_queries(6):
         evaluation_of(tender, publisher_member).results()
 
