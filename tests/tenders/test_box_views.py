@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from tenders import actions
 from tenders.models import TenderEvent
@@ -60,7 +61,7 @@ def test_after_the_deadline_a_commissioner_opens_the_box(
         event = tender.events.get(kind=TenderEvent.Kind.BOX_OPENED)
         assert (event.by, event.detail["submitted"]) == (publisher_member, 1)
         assert "The bid box is open." in response.text
-        assert f"The bid box was opened by {publisher_member.full_name}" in response.text
+        assert f"The bid box was opened by {escape(publisher_member.full_name)}" in response.text
         assert "Open the bid box" not in response.text
         assert url("log", tender) in response.text
 
