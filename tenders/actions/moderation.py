@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tenders.actions.audit import record
+from tenders.actions.scoring import slot_name
+from tenders.evaluation import Slot
 from tenders.models import Bid, CheckStage, Consensus, DuplicationFinding, TenderEvent
 from tenders.moderation import (
     chair_of,
@@ -37,12 +39,6 @@ class ConsensusChanged(ValidationError):
             )
             % {"name": current.recorded_by or _("Someone"), "score": current.score}
         )
-
-
-def _slot_name(criterion, lot):
-    if lot is None:
-        return _("question %(number)s") % {"number": criterion.number}
-    return _("question %(number)s, lot %(lot)s") % {"number": criterion.number, "lot": lot.number}
 
 
 def _check_slot(bid, criterion, lot):
@@ -119,7 +115,7 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by, n
         consensus.score, consensus.reason, consensus.recorded_by = score, reason, by
         consensus.revision += 1
         consensus.save(update_fields=["score", "reason", "recorded_by", "revision", "recorded_at"])
-    where = _slot_name(criterion, lot)
+    where = slot_name(Slot(criterion, lot))
     record(
         tender,
         TenderEvent.Kind.MODERATED,
