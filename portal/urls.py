@@ -15,6 +15,7 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("councillors/", include("councillors.urls")),
     path("", include("tenders.urls")),  # /opportunities/<reference>/tender/… and /bids/…
+    path("", include("commissioning.urls")),  # /projects/ /events/ /pipeline/ /contracts/ …
     path("accessibility/", views.page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.page("pages/privacy.html"), name="privacy"),
     path("cookies/", views.page("pages/cookies.html"), name="cookies"),

@@ -1,0 +1,1 @@
+"""Everything that writes in the commissioning app, one module per part of the cycle."""

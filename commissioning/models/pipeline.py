@@ -1,0 +1,114 @@
+"""The pipeline: procurements planned months ahead, listed in public (R02 a).
+
+A ``PipelineItem`` becomes an opportunity when its commissioner links the
+published opportunity to it (``opportunity``); organisations that follow the
+item are then emailed once (``PipelineFollow.told_at``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commissioning.models.projects import Project
+from opportunities.models import Opportunity
+from organisations.models import Organisation, ServiceCategory, Ward
+from portal.batch import SendFailures
+
+
+class PipelineItemQuerySet(models.QuerySet):
+    def public(self):
+        """Every item not withdrawn, planned or already published."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def coming(self):
+        """Planned and not yet published as an opportunity."""
+        return self.public().filter(opportunity__isnull=True)
+
+
+class PipelineItem(models.Model):
+    """A planned procurement: what, roughly how much, and when it should be published."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    publisher = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="pipeline_items"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000)
+    category = models.ForeignKey(
+        ServiceCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    estimated_value = models.DecimalField(_("estimated value"), max_digits=12, decimal_places=2)
+    expected_year = models.PositiveSmallIntegerField(_("expected year of publication"))
+    expected_quarter = models.PositiveSmallIntegerField(
+        _("expected quarter of publication"),
+        choices=[
+            (1, _("January to March")),
+            (2, _("April to June")),
+            (3, _("July to September")),
+            (4, _("October to December")),
+        ],
+    )
+    citywide = models.BooleanField(_("across the whole city"), default=False)
+    wards = models.ManyToManyField(Ward, blank=True, related_name="+", verbose_name=_("wards"))
+    contact_name = models.CharField(_("contact name"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opportunity = models.OneToOneField(
+        Opportunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pipeline_item",
+        verbose_name=_("published as"),
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), max_length=2000, blank=True)
+
+    objects = PipelineItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expected_year", "expected_quarter", "pk"]
+        verbose_name = _("pipeline item")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(estimated_value__gte=0), name="pipeline_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_quarter__gte=1, expected_quarter__lte=4),
+                name="pipeline_quarter_1_to_4",
+            ),
+        ]
+        indexes = [models.Index(fields=["expected_year", "expected_quarter"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commissioning:pipeline_item", args=[self.reference])
+
+
+class PipelineFollow(SendFailures, models.Model):
+    """An organisation following a pipeline item, told once when it is published."""
+
+    item = models.ForeignKey(PipelineItem, on_delete=models.CASCADE, related_name="follows")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pipeline_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    told_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "organisation"], name="pipeline_follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} follows {self.item}"

@@ -1,0 +1,1 @@
+"""The commissioning app's pages, one module per part of the cycle."""

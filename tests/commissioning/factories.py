@@ -1,0 +1,128 @@
+"""Factories for the commissioning records, on top of ``tests.factories``."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from commissioning.models import (
+    Contract,
+    ContractKind,
+    ContractSupplier,
+    EngagementEvent,
+    EventKind,
+    Kpi,
+    PipelineItem,
+    Pledge,
+    Project,
+    SupplierRole,
+)
+from tests.factories import (
+    OrganisationFactory,
+    PublisherFactory,
+    ServiceCategoryFactory,
+    UserFactory,
+)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project in the analyse phase."""
+
+    class Meta:
+        model = Project
+
+    reference = factory.Sequence(lambda n: f"PRJ-2026-{n + 1:04d}")
+    publisher = factory.SubFactory(PublisherFactory)
+    lead_commissioner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Day opportunities for older people {n}")
+    summary = "Places to meet, eat and keep active, close to home."
+    category = factory.SubFactory(ServiceCategoryFactory)
+    citywide = True
+    budget = Decimal("250000")
+
+
+class EngagementEventFactory(factory.django.DjangoModelFactory):
+    """A market day in a fortnight, in a venue, with 20 places."""
+
+    class Meta:
+        model = EngagementEvent
+
+    publisher = factory.SubFactory(PublisherFactory)
+    kind = EventKind.MARKET_DAY
+    title = factory.Sequence(lambda n: f"Market day {n}")
+    description = "Meet the commissioners and tell us what works."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    venue = "Council House, Victoria Square, Birmingham B1 1BB"
+    capacity = 20
+    accessibility = "Step-free access, hearing loop, accessible toilets."
+    contact_email = "engagement@example.org"
+
+
+class PipelineItemFactory(factory.django.DjangoModelFactory):
+    """A planned procurement expected next year, not yet an opportunity."""
+
+    class Meta:
+        model = PipelineItem
+
+    reference = factory.Sequence(lambda n: f"PIP-2026-{n + 1:04d}")
+    publisher = factory.SubFactory(PublisherFactory)
+    title = factory.Sequence(lambda n: f"Befriending service {n}")
+    summary = "Volunteers visiting people who live alone."
+    category = factory.SubFactory(ServiceCategoryFactory)
+    estimated_value = Decimal("120000")
+    expected_year = factory.LazyFunction(lambda: timezone.localdate().year + 1)
+    expected_quarter = 2
+    citywide = True
+    contact_name = "Commissioning team"
+    contact_email = "commissioning@example.org"
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A two-year contract recorded directly, with a lead supplier (``supplier=``)."""
+
+    class Meta:
+        model = Contract
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"CON-2026-{n + 1:04d}")
+    kind = ContractKind.CONTRACT
+    publisher = factory.SubFactory(PublisherFactory)
+    title = factory.Sequence(lambda n: f"Advice service {n}")
+    category = factory.SubFactory(ServiceCategoryFactory)
+    citywide = True
+    value = Decimal("100000")
+    starts_on = date(2026, 4, 1)
+    ends_on = date(2028, 3, 31)
+
+    @factory.post_generation
+    def supplier(obj, create, extracted, **kwargs):
+        if create:
+            ContractSupplier.objects.create(
+                contract=obj,
+                organisation=extracted or OrganisationFactory(),
+                role=SupplierRole.LEAD,
+                joined_on=obj.starts_on,
+            )
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kpi
+
+    contract = factory.SubFactory(ContractFactory)
+    name = "People supported to stay in their own homes"
+    target = Decimal("100")
+    unit = "people"
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pledge
+
+    contract = factory.SubFactory(ContractFactory)
+    measure = "Hours of volunteering for local groups"
+    quantity = Decimal("200")
+    unit = "hours"
+    citywide = True
