@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "councillors.tasks.start_weekly_digest",
         "schedule": crontab(minute=0),
     },
+    # Every 30 minutes: decommissioning notices a failed send left unsent go again, each once.
+    "send-decommissioning-notices": {
+        "task": "commissioning.tasks.send_decommissioning_notices",
+        "schedule": crontab(minute="10,40"),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

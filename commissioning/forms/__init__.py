@@ -1,0 +1,1 @@
+"""Forms of the commissioning app, one module per part of the cycle."""
