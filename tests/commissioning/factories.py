@@ -10,6 +10,8 @@ from commissioning.models import (
     Contract,
     ContractKind,
     ContractSupplier,
+    Decommissioning,
+    DecommissioningKind,
     EngagementEvent,
     EventKind,
     Kpi,
@@ -126,3 +128,20 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("200")
     unit = "hours"
     citywide = True
+
+
+# --- decommissioning ---------------------------------------------------------
+
+
+class DecommissioningFactory(factory.django.DjangoModelFactory):
+    """A plan not to renew a contract at its end, notice not yet given."""
+
+    class Meta:
+        model = Decommissioning
+
+    contract = factory.SubFactory(ContractFactory)
+    kind = DecommissioningKind.NOT_RENEW
+    reasons = "The service will be brought together with two others in one new contract."
+    impact_assessment = "About 300 people a year use the service; they will move to the new one."
+    support = "BVSC, 0121 678 8808, for advice on funding and changing services."
+    takes_effect_on = factory.SelfAttribute("contract.ends_on")
