@@ -165,11 +165,12 @@ def change_plan(*, decommissioning, by, affected_organisations=(), now=None, **v
 
 
 @transaction.atomic
-def give_notice(*, decommissioning, by, now=None):
+def give_notice(*, decommissioning, by, now=None, notify=True):
     """Give notice: the three months run from now, so the rule is checked again today.
 
     Records who gave it and when, makes one ``DecommissioningNotice`` for each affected
-    organisation and councillor, and emails them after commit. Ending early sets the
+    organisation and councillor, and emails them after commit (with ``notify=False``,
+    for the demo, they are marked sent and nobody is emailed). Ending early sets the
     contract's ``ended_on`` to the day it takes effect. Notice is given once.
     """
     require_commissioner(decommissioning.contract.publisher, by)
@@ -212,7 +213,10 @@ def give_notice(*, decommissioning, by, now=None):
         ],
         ignore_conflicts=True,
     )
-    tasks.send_decommissioning_notices.delay_on_commit(decommissioning.pk)
+    if notify:
+        tasks.send_decommissioning_notices.delay_on_commit(decommissioning.pk)
+    else:
+        decommissioning.notices.update(sent_at=now)
     return decommissioning
 
 
