@@ -83,7 +83,7 @@ class DecommissioningForm(forms.Form):
         ),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "class": "govuk-select"}),
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "govuk-!-width-full"}),
     )
     short_notice_reason = _text(
         _("Why must the notice be shorter than three months? (only if it is)"),
@@ -108,9 +108,11 @@ class DecommissioningForm(forms.Form):
             DATE_HINT,
         )
         suppliers = contract.suppliers.values("organisation")
-        self.fields["affected_organisations"].queryset = Organisation.objects.exclude(
-            pk__in=suppliers
-        ).order_by("name")
+        self.fields["affected_organisations"].queryset = (
+            Organisation.objects.exclude(pk__in=suppliers)
+            .exclude(pk=contract.publisher_id)
+            .order_by("name")
+        )
         self.helper = layout_helper(
             Field.radios("kind"),
             Field.text("takes_effect_on", field_width=10),
