@@ -43,8 +43,19 @@ def check_plan(*, contract, kind, takes_effect_on, short_notice_reason, notice_d
     Compact's notice needs a reason; without one the earliest date allowed is named.
     """
     errors = {}
-    if contract.ended_on is not None or contract.ends_on < notice_day:
+    if contract.last_day < notice_day:
         errors["kind"] = _("The contract has already ended: there is nothing to decommission")
+        return errors
+    if contract.ended_on is not None:
+        errors["kind"] = _(
+            "Notice has been given to end the contract on %(ended)s: plan nothing more for it"
+        ) % {"ended": date_in_words(contract.ended_on)}
+        return errors
+    not_renewed = Decommissioning.objects.filter(
+        contract=contract, kind=DecommissioningKind.NOT_RENEW, notice_given_at__isnull=False
+    )
+    if kind == DecommissioningKind.NOT_RENEW and not_renewed.exists():
+        errors["kind"] = _("Notice has already been given that the contract will not be renewed")
         return errors
     if kind not in DecommissioningKind.values:
         errors["kind"] = _("Choose what will happen to the contract")

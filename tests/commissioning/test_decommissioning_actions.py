@@ -166,6 +166,23 @@ def test_a_contract_already_ended_cannot_be_decommissioned(contract, commissione
     assert "already ended" in errors_of(excinfo)["kind"][0]
 
 
+def test_nothing_more_is_planned_once_notice_to_end_is_given(contract, commissioner):
+    give_notice(decommissioning=plan(contract, commissioner), by=commissioner, now=NOW)
+    contract.refresh_from_db()
+    with pytest.raises(ValidationError) as excinfo:
+        plan(contract, commissioner, kind=DecommissioningKind.CHANGE)
+    assert "31 March 2027" in errors_of(excinfo)["kind"][0]
+
+
+def test_not_renewing_is_announced_once(contract, commissioner):
+    first = plan(contract, commissioner, kind=DecommissioningKind.NOT_RENEW, takes_effect_on=None)
+    second = plan(contract, commissioner, kind=DecommissioningKind.NOT_RENEW, takes_effect_on=None)
+    give_notice(decommissioning=first, by=commissioner, now=NOW)
+    with pytest.raises(ValidationError):
+        give_notice(decommissioning=second, by=commissioner, now=NOW)
+    assert plan(contract, commissioner, kind=DecommissioningKind.CHANGE).pk
+
+
 def test_reasons_impact_and_support_are_required(contract, commissioner):
     with pytest.raises(ValidationError) as excinfo:
         plan(contract, commissioner, reasons=" ", impact_assessment="", support="")
