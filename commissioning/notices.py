@@ -25,7 +25,7 @@ def send_decommissioning_notice(notice):
     contract = decommissioning.contract
     given_by = decommissioning.notice_given_by
     send_each(
-        f"Notice: {decommissioning.get_kind_display()} – {contract.reference} {contract.title}",
+        f"Notice: {decommissioning.what_happens} – {contract.reference} {contract.title}",
         "commissioning/email/decommissioning_notice.txt",
         {
             "notice": notice,

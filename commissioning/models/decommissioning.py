@@ -21,6 +21,13 @@ class DecommissioningKind(models.TextChoices):
     CHANGE = "change", _("Change it substantially")
 
 
+WHAT_HAPPENS = {
+    DecommissioningKind.END: _("The contract will end early"),
+    DecommissioningKind.NOT_RENEW: _("The contract will not be renewed or extended"),
+    DecommissioningKind.CHANGE: _("The contract will change substantially"),
+}
+
+
 class Decommissioning(models.Model):
     """A plan to end, not renew or change a contract, and the notice given."""
 
@@ -59,6 +66,11 @@ class Decommissioning(models.Model):
 
     def get_absolute_url(self):
         return reverse("commissioning:decommissioning", args=[self.contract.reference, self.pk])
+
+    @property
+    def what_happens(self):
+        """What will happen, as a sentence for the people told."""
+        return WHAT_HAPPENS[self.kind]
 
 
 class DecommissioningNotice(SendFailures, models.Model):
