@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "councillors.tasks.start_weekly_digest",
         "schedule": crontab(minute=0),
     },
+    # Every 15 minutes: followers of a pipeline item hear, once, that it is published.
+    "tell-pipeline-followers": {
+        "task": "commissioning.tasks.tell_pipeline_followers",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.
