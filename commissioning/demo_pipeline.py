@@ -90,7 +90,7 @@ PLANS = [
         "Peer-led groups and walk-and-talk sessions for men, with routes into talking therapies.",
         "Mental health",
         60_000,
-        3,
+        4,
         ["Erdington", "Stockland Green"],
         None,
         ["Erdington Mental Health Forum"],

@@ -91,6 +91,8 @@ class PipelineItemForm(forms.ModelForm):
             "title"
         )
         self.fields["project"].empty_label = _("None")
+        quarter = self.fields["expected_quarter"]
+        quarter.choices = [(value, label) for value, label in quarter.choices if value != ""]
         if not self.instance.pk:
             self.fields["expected_year"].initial = timezone.localdate().year
         self.helper = FormHelper()
