@@ -220,6 +220,20 @@ def test_a_published_plan_links_to_its_opportunity(visitor):
     assert f'href="/opportunities/{opportunity.reference}/"' in html
 
 
+def test_the_opportunity_page_links_back_to_its_plan(visitor):
+    opportunity = OpportunityFactory()
+    item = plan("Published plan", opportunity=opportunity)
+
+    html = visitor.get(f"/opportunities/{opportunity.reference}/").content.decode()
+
+    assert f'href="{item.get_absolute_url()}"' in html
+    plain = OpportunityFactory()
+    assert (
+        "on the pipeline as"
+        not in visitor.get(f"/opportunities/{plain.reference}/").content.decode()
+    )
+
+
 # --- Commissioners: add, change, withdraw, link -------------------------------------------
 
 
