@@ -7,12 +7,21 @@ read (and changed) apart.
 from django.urls import path
 
 from commissioning.views import decommissioning as decommissioning_views
+from commissioning.views import pipeline as pipeline_views
 
 app_name = "commissioning"
 
 projects = []
 engagement = []
-pipeline = []
+pipeline = [
+    path("pipeline/", pipeline_views.pipeline, name="pipeline"),
+    path("pipeline/add/", pipeline_views.add, name="pipeline_add"),
+    path("pipeline/<str:reference>/", pipeline_views.item, name="pipeline_item"),
+    path("pipeline/<str:reference>/edit/", pipeline_views.edit, name="pipeline_edit"),
+    path("pipeline/<str:reference>/withdraw/", pipeline_views.withdraw, name="pipeline_withdraw"),
+    path("pipeline/<str:reference>/link/", pipeline_views.link, name="pipeline_link"),
+    path("pipeline/<str:reference>/follow/", pipeline_views.follow, name="pipeline_follow"),
+]
 contracts = []
 performance = []
 social_value = []

@@ -3,9 +3,10 @@
 ``load_context`` reads everything a run needs in a fixed number of queries, however
 many councillors and opportunities there are: every live opportunity with its
 publisher, category and wards; the councillors' wards; when each last got a digest;
-organisations registered in the last week. ``build`` then sorts it for one
-councillor without touching the database, and ``build_all`` streams digests one
-councillor at a time so a run's memory does not grow with the number of councillors.
+organisations registered in the last week; pipeline items still to come. ``build``
+then sorts it for one councillor without touching the database, and ``build_all``
+streams digests one councillor at a time so a run's memory does not grow with the
+number of councillors.
 
 What each opportunity shows (links, value and deadline in words) is worked out
 once per run and shared by every digest that lists it.
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.emails import absolute_url
+from councillors import coming_soon
 from councillors.models import Digest
 from councillors.tokens import unsubscribe_token
 from councillors.weeks import parse_week, week_of
@@ -87,6 +89,7 @@ class DigestContent:
     citywide: list[DigestItem]
     other_by_category: list[CategoryGroup]
     new_organisations: list[NewOrganisation]
+    coming_soon: coming_soon.ComingSoon | None  # planned procurements; None without wards
     opportunity_count: int
     new_count: int
     web_url: str
@@ -130,6 +133,7 @@ class DigestContext:
     wards_of: dict  # councillor id -> [Ward], by name
     last_sent: dict  # councillor id -> when their last digest was accepted for delivery
     new_organisations_in: dict  # ward id -> [Organisation], by name
+    coming: list  # pipeline items still to come (``coming_soon.load``)
 
 
 def _item(opportunity, *, now):
@@ -194,9 +198,9 @@ def _new_organisations_by_ward(now):
 def load_context(*, now, councillors):
     """Read everything needed to build digests at ``now`` for ``councillors``.
 
-    ``councillors`` is a queryset or an iterable of ``Councillor``. Seven queries
-    at most, whatever the number of councillors or opportunities: wards already
-    prefetched on the councillors are not read again.
+    ``councillors`` is a queryset or an iterable of ``Councillor``. Nine queries
+    at most (two of them the pipeline), whatever the number of councillors or
+    opportunities: wards already prefetched on the councillors are not read again.
     """
     councillors = list(councillors)
     prefetch_related_objects(councillors, "wards")
@@ -216,6 +220,7 @@ def load_context(*, now, councillors):
         wards_of={c.pk: sorted(c.wards.all(), key=lambda ward: ward.name) for c in councillors},
         last_sent=last_sent,
         new_organisations_in=_new_organisations_by_ward(now),
+        coming=coming_soon.load(),
     )
 
 
@@ -310,6 +315,7 @@ def build(councillor, context, *, week=None):
             if by_category.get(category_id)
         ],
         new_organisations=_new_organisations(wards, context),
+        coming_soon=coming_soon.for_councillor(wards, context.coming),
         opportunity_count=count,
         new_count=new_count,
         web_url=absolute_url(reverse("councillors:digest", args=[week])),

@@ -247,7 +247,7 @@ def applied_filters(filterset):
         if name not in filterset.filters or value in (None, "", [], False, Status.OPEN):
             continue
         field = form.fields[name]
-        if name == "small":
+        if value is True:  # a ticked filter, such as "small"
             applied.append(AppliedFilter(str(field.label), str(_("Yes")), without(name)))
             continue
         for item in value if isinstance(value, list | tuple | models.QuerySet) else [value]:

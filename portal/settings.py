@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissioning.tasks.send_decommissioning_notices",
         "schedule": crontab(minute="10,40"),
     },
+    # Every 15 minutes: followers of a pipeline item hear, once, that it is published.
+    "tell-pipeline-followers": {
+        "task": "commissioning.tasks.tell_pipeline_followers",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

@@ -22,8 +22,15 @@ class PipelineItemQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
     def coming(self):
-        """Planned and not yet published as an opportunity."""
-        return self.public().filter(opportunity__isnull=True)
+        """Planned and not yet published as an opportunity: no opportunity linked, or
+        only a draft one (a draft is not public, so the item is still to come)."""
+        return self.public().filter(
+            models.Q(opportunity__isnull=True) | models.Q(opportunity__published_at__isnull=True)
+        )
+
+    def published(self):
+        """Not withdrawn, and linked to an opportunity that has been published."""
+        return self.public().filter(opportunity__published_at__isnull=False)
 
 
 class PipelineItem(models.Model):
@@ -90,6 +97,20 @@ class PipelineItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("commissioning:pipeline_item", args=[self.reference])
+
+    @property
+    def expected_in_words(self):
+        """``April to June 2027``: when it should be published."""
+        return f"{self.get_expected_quarter_display()} {self.expected_year}"
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    @property
+    def is_published(self):
+        """Linked to an opportunity that has been published (a draft does not count)."""
+        return self.opportunity_id is not None and self.opportunity.published_at is not None
 
 
 class PipelineFollow(SendFailures, models.Model):

@@ -82,11 +82,25 @@ def _save(request, form, formset, save):
     return opportunity
 
 
+# What a link may fill in on a new draft (``?title=…&wards=3&wards=7``), as the
+# pipeline's "Start an opportunity from this plan" does: only a starting point,
+# checked like anything typed when the draft is saved.
+PREFILLED = ("title", "summary", "category", "value_low", "value_high", "citywide")
+PREFILLED += ("contact_name", "contact_email")
+
+
+def _initial_from(query):
+    initial = {name: query[name] for name in PREFILLED if query.get(name)}
+    if wards := query.getlist("wards"):
+        initial["wards"] = wards
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
     publisher = _publisher_or_404(request)
-    form = OpportunityForm(request.POST or None)
+    form = OpportunityForm(request.POST or None, initial=_initial_from(request.GET))
     formset = LotFormSet(request.POST or None, prefix="lots", initial=[])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         opportunity = _save(
