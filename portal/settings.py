@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "councillors.tasks.start_weekly_digest",
         "schedule": crontab(minute=0),
     },
+    # Hourly: confirmed attendees of events starting in 24 to 48 hours are reminded, once each.
+    "send-event-reminders": {
+        "task": "commissioning.tasks.send_event_reminders",
+        "schedule": crontab(minute=45),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

@@ -1,0 +1,1 @@
+"""The commissioning app's forms, one module per part of the cycle."""
