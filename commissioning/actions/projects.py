@@ -147,7 +147,9 @@ def add_outcome(*, project, by, description, measure=""):
 @transaction.atomic
 def remove_outcome(*, outcome, by):
     """Remove an outcome. A project in do or review keeps at least one."""
-    project = outcome.project
+    project = (
+        Project.objects.select_for_update().select_related("publisher").get(pk=outcome.project_id)
+    )
     require_project_commissioner(project, by)
     if project.phase in {Phase.DO, Phase.REVIEW} and project.outcomes.count() == 1:
         raise ValidationError(

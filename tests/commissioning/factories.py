@@ -126,3 +126,22 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("200")
     unit = "hours"
     citywide = True
+
+
+# --- projects (engagement) -------------------------------------------------------------------
+
+
+def registration(event, *, organisation=None, email=None, confirmed=True, **fields):
+    """A registration written directly (no email), with a place unless ``confirmed=False``."""
+    from commissioning.models import Registration
+
+    now = timezone.now()
+    return Registration.objects.create(
+        event=event,
+        organisation=organisation or OrganisationFactory(),
+        attendee_name=fields.pop("attendee_name", "Sam Attendee"),
+        attendee_email=email or f"attendee{Registration.objects.count() + 1}@example.org",
+        registered_at=fields.pop("registered_at", now),
+        place_confirmed_at=now if confirmed else None,
+        **fields,
+    )
