@@ -160,8 +160,10 @@ class RegistrationForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         layout = ["attendee_name", "attendee_email", "access_needs"]
         if organisations.count() == 1:
+            # Nothing to choose: the one organisation, whatever is posted.
             self.fields["organisation"].widget = forms.HiddenInput()
-            self.initial.setdefault("organisation", organisations.get().pk)
+            self.fields["organisation"].disabled = True
+            self.initial["organisation"] = organisations.get().pk
         else:
             layout.insert(0, "organisation")
         self.helper = layout_helper(*layout, submit=_("Register"))
