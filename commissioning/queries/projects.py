@@ -14,9 +14,11 @@ from organisations.models import Organisation, ServiceCategory, Ward
 
 
 def project_publishers(request=None):
-    """Organisations with at least one commissioning project, by name."""
+    """Organisations allowed to publish or with a commissioning project, by name (a
+    commissioner's link to their own projects works before their first one)."""
     return Organisation.objects.filter(
-        Exists(Project.objects.filter(publisher=OuterRef("pk")))
+        Q(publishing_allowed_at__isnull=False)
+        | Exists(Project.objects.filter(publisher=OuterRef("pk")))
     ).order_by("name")
 
 

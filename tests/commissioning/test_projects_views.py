@@ -298,3 +298,11 @@ def test_partners_are_added_and_removed(commissioner, project):
     assert "already a co-production partner" in response.content.decode()
     commissioner.post(url("project_partner_remove", project, partner.pk))
     assert not project.partners.exists()
+
+
+def test_the_commissioners_home_panel_links_to_their_projects_and_events(commissioner):
+    page = commissioner.get(reverse("home")).content.decode()
+    own = f"{PROJECTS}?publisher={commissioner.organisation.slug}"
+    assert own in page and reverse("commissioning:events") in page
+    response = commissioner.get(own)
+    assert not response.context["form"].errors
