@@ -43,7 +43,9 @@ def _tasks():
     return tasks
 
 
-def _check_event(fields, *, publisher):
+def check_event(fields, *, publisher):
+    """Raise ``ValidationError`` (by form field) for times, place, places or project the
+    rules refuse; forms call it to show every problem at once."""
     errors = {}
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
@@ -65,7 +67,7 @@ def _check_event(fields, *, publisher):
 def create_event(*, publisher, by, **fields):
     """Create an event for ``publisher``; ``by`` must be one of its commissioners."""
     require_commissioner(publisher, by)
-    _check_event(fields, publisher=publisher)
+    check_event(fields, publisher=publisher)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"create_event cannot set {', '.join(sorted(unknown))}")
@@ -81,7 +83,7 @@ def update_event(*, event, by, notify=True, **fields):
     if event.cancelled_at is not None:
         raise ValidationError(_("This event is cancelled and can no longer be changed"))
     merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
-    _check_event(merged, publisher=event.publisher)
+    check_event(merged, publisher=event.publisher)
     taken = confirmed(event).count()
     if merged["capacity"] < taken:
         raise ValidationError(

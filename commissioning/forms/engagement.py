@@ -4,10 +4,12 @@ import datetime as dt
 
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commissioning.models import EngagementEvent, Project, Registration
+from commissioning.actions.engagement import check_event
+from commissioning.models import EngagementEvent, EventKind, Project, Registration
 from portal.forms import deadline_fields, layout_helper
 
 EVENT_FIELDS = [
@@ -38,11 +40,16 @@ class EventForm(forms.ModelForm):
         model = EngagementEvent
         fields = EVENT_FIELDS
         widgets = {
+            "kind": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 5}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "capacity": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
-        labels = {"online": _("The event is online")}
+        labels = {
+            "online": _("The event is online"),
+            "accessibility": _("Accessibility (optional)"),
+            "joining_details": _("How to join online (if it is online)"),
+        }
         help_texts = {
             "accessibility": _("For example, step-free access, hearing loop, BSL interpreter"),
             "venue": _("Leave empty if the event is online"),
@@ -64,8 +71,22 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, publisher, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = EventKind.choices
         self.fields.update(deadline_fields("starts", _("Start")))
         self.fields.update(deadline_fields("ends", _("End")))
+        self.publisher = publisher
+        self.order_fields(
+            [
+                "kind",
+                "title",
+                "description",
+                "project",
+                "starts_date",
+                "starts_time",
+                "ends_date",
+                "ends_time",
+            ]
+        )
         self.fields["project"].queryset = Project.objects.filter(publisher=publisher).order_by(
             "-created_at"
         )
@@ -120,6 +141,13 @@ class EventForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cleaned["starts_at"], cleaned["ends_at"] = self._moment("starts"), self._moment("ends")
+        try:
+            check_event(cleaned, publisher=self.publisher)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    if field not in self.errors:
+                        self.add_error(field, message)
         return cleaned
 
     def _post_clean(self):

@@ -122,6 +122,7 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = ProjectDocument
         fields = ["kind", "title", "file"]
+        widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "file": _("A PDF, Word document, OpenDocument file, PNG or JPEG, up to 10 MB"),
             "title": _("For example, Joint strategic needs assessment 2026: older adults"),
@@ -134,6 +135,7 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ProjectDocument.Kind.choices
         self.fields["kind"].initial = ProjectDocument.Kind.NEEDS_ASSESSMENT
         self.helper = layout_helper(
             Field.radios("kind", legend_size=Size.SMALL, small=True),
@@ -152,6 +154,7 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["description", "measure"]
+        labels = {"measure": _("How it will be measured (optional)")}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "description": _("For example, fewer older people in Ladywood say they feel lonely"),
@@ -192,11 +195,14 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = CoProductionPartner
         fields = ["organisation", "kind", "contribution"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"contribution": _("What they bring (optional)")}
         help_texts = {"contribution": _("For example, runs the service users' reference group")}
         error_messages = {"kind": {"required": _("Say how the organisation takes part")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CoProductionPartner.Kind.choices
         self.helper = layout_helper(
             "organisation",
             Field.radios("kind", legend_size=Size.SMALL, small=True),
