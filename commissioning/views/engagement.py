@@ -88,6 +88,7 @@ def event_detail(request, pk):
         {
             "event": event,
             "places_left": actions.places_left(event),
+            "places_taken": actions.confirmed(event).count(),
             "open_for_registration": event.cancelled_at is None and event.starts_at > now,
             "started": event.starts_at <= now,
             "can_manage": request.user.is_authenticated

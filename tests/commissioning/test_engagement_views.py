@@ -245,3 +245,11 @@ def test_an_outsider_gets_404_on_the_commissioners_pages(name, other_member, cli
     assert other_member.post(url(name, event)).status_code in {404, 405}
     client.logout()
     assert client.get(url(name, event)).status_code == 404
+
+
+def test_a_past_event_says_how_many_places_were_taken_and_offers_no_registration(member):
+    past = timezone.now() - timedelta(days=3)
+    event = EngagementEventFactory(starts_at=past, ends_at=past + timedelta(hours=2), capacity=30)
+    registration(event)
+    page = member.get(event.get_absolute_url()).content.decode()
+    assert "1 place of 30 taken" in page and "Register an attendee" not in page
