@@ -165,7 +165,13 @@ class EventForm(forms.ModelForm):
 
 
 class RegistrationForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        help_text=_("Which of your organisations the attendee comes from"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your organisations")},
+    )
 
     class Meta:
         model = Registration

@@ -253,3 +253,19 @@ def test_a_past_event_says_how_many_places_were_taken_and_offers_no_registration
     registration(event)
     page = member.get(event.get_absolute_url()).content.decode()
     assert "1 place of 30 taken" in page and "Register an attendee" not in page
+
+
+def test_a_member_of_two_organisations_chooses_which_one_and_no_other(organisation_admin):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    second = MembershipFactory(user=organisation_admin.user).organisation
+    event = EngagementEventFactory()
+    form = organisation_admin.get(url("event_register", event)).context["form"]
+    assert set(form.fields["organisation"].queryset) == {organisation_admin.organisation, second}
+    data = {"attendee_name": "Sam", "attendee_email": "sam@example.org"}
+    response = organisation_admin.post(
+        url("event_register", event), data | {"organisation": OrganisationFactory().pk}
+    )
+    assert "Choose one of your organisations" in response.content.decode()
+    organisation_admin.post(url("event_register", event), data | {"organisation": second.pk})
+    assert Registration.objects.get().organisation == second
