@@ -22,7 +22,10 @@ class ProjectForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
-        error_messages={"required": _("Enter the project's title")},
+        error_messages={
+            "required": _("Enter the project's title"),
+            "max_length": _("The title must be 200 characters or fewer"),
+        },
     )
     summary = forms.CharField(
         label=_("Summary"),
@@ -111,6 +114,7 @@ class NeedsAssessmentForm(forms.Form):
         required=False,
         max_length=Project._meta.get_field("needs_assessment").max_length,
         widget=forms.Textarea(attrs={"rows": 14}),
+        error_messages={"max_length": _("The needs assessment must be 20,000 characters or fewer")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +180,7 @@ class MoveForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("The note must be 2,000 characters or fewer")},
     )
 
     def __init__(self, *args, submit, **kwargs):
