@@ -141,7 +141,12 @@ def project_create(request):
     return render(
         request,
         "commissioning/projects/form.html",
-        {"form": form, "heading": _("Start a commissioning project"), "publisher": publisher},
+        {
+            "form": form,
+            "heading": _("Start a commissioning project"),
+            "publisher": publisher,
+            "other_publishers": publishers.exclude(pk=publisher.pk),
+        },
     )
 
 

@@ -318,3 +318,14 @@ def test_twenty_registrations_for_five_places_give_out_exactly_five():
     assert errors == []
     assert actions.confirmed(event).count() == 5
     assert actions.waiting(event).count() == 15
+
+
+def test_joining_details_go_only_to_those_with_a_place(member):
+    event = EngagementEventFactory(
+        capacity=1, online=True, venue="", joining_details="https://meet.example/secret"
+    )
+    sign_up(event, member, "place@example.org")
+    sign_up(event, member, "waiting@example.org")
+    place, waiting_email = mail.outbox
+    assert "https://meet.example/secret" in place.body
+    assert "https://meet.example/secret" not in waiting_email.body

@@ -306,3 +306,15 @@ def test_the_commissioners_home_panel_links_to_their_projects_and_events(commiss
     assert own in page and reverse("commissioning:events") in page
     response = commissioner.get(own)
     assert not response.context["form"].errors
+
+
+def test_a_commissioner_for_two_publishers_starts_a_project_for_either(commissioner):
+    from tests.factories import MembershipFactory, PublisherFactory
+
+    second = MembershipFactory(user=commissioner.user, organisation=PublisherFactory()).organisation
+    create = reverse("commissioning:project_create")
+    first = commissioner.organisation
+    page = commissioner.get(f"{create}?publisher={first.slug}").content.decode()
+    assert f"?publisher={second.slug}" in page
+    response = commissioner.get(f"{create}?publisher={second.slug}")
+    assert response.context["publisher"] == second
