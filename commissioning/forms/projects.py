@@ -46,7 +46,7 @@ class ProjectForm(forms.Form):
     citywide = forms.BooleanField(label=_("The project covers the whole city"), required=False)
     wards = ModelMultipleChoiceField(
         label=_("Wards the project covers"),
-        help_text=_("Leave empty if the project covers the whole city"),
+        help_text=_("Tick each ward, unless the project covers the whole city"),
         queryset=Ward.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
