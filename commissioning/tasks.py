@@ -1,6 +1,10 @@
-"""Thin Celery tasks of the commissioning app: each takes ids and calls an action."""
+"""Thin Celery tasks of the commissioning app: each takes ids, loads and calls an
+action or sends an email. The actions enqueue them after commit."""
 
 from celery import shared_task
+
+from commissioning import engagement_mail
+from commissioning.models import Registration
 
 # --- Decommissioning ---------------------------------------------------------------------
 
@@ -27,3 +31,48 @@ def tell_pipeline_followers(item_id=None):
     from commissioning.actions import pipeline
 
     pipeline.tell_followers(item_id=item_id)
+
+
+# --- Engagement events -----------------------------------------------------------------
+
+
+def _registration(registration_id):
+    return (
+        Registration.objects.select_related("event", "organisation")
+        .filter(pk=registration_id, cancelled_at__isnull=True)
+        .first()
+    )
+
+
+@shared_task
+def tell_attendee_of_registration(registration_id):
+    """Email the attendee that they have a place, or are on the waiting list."""
+    registration = _registration(registration_id)
+    if registration is not None:
+        engagement_mail.send_registered(registration)
+
+
+@shared_task
+def tell_attendee_of_place(registration_id):
+    """Email someone from the waiting list that a place is now theirs."""
+    registration = _registration(registration_id)
+    if registration is not None and registration.place_confirmed_at is not None:
+        engagement_mail.send_place_offered(registration)
+
+
+@shared_task
+def tell_attendees_of_cancellation(event_id):
+    """Email everyone registered (with a place or waiting) that the event is cancelled."""
+    registrations = Registration.objects.select_related("event", "organisation").filter(
+        event_id=event_id, event__cancelled_at__isnull=False, cancelled_at__isnull=True
+    )
+    for registration in registrations:
+        engagement_mail.send_cancelled(registration)
+
+
+@shared_task
+def send_event_reminders():
+    """Hourly: remind confirmed attendees of events starting in 24 to 48 hours, once each."""
+    from commissioning.actions.engagement import send_reminders
+
+    send_reminders()

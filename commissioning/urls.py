@@ -7,12 +7,72 @@ read (and changed) apart.
 from django.urls import path
 
 from commissioning.views import decommissioning as decommissioning_views
+from commissioning.views import engagement as events
 from commissioning.views import pipeline as pipeline_views
+from commissioning.views import projects as project_views
 
 app_name = "commissioning"
 
-projects = []
-engagement = []
+projects = [
+    path("projects/", project_views.project_list, name="projects"),
+    path("projects/new/", project_views.project_create, name="project_create"),
+    path("projects/<str:reference>/", project_views.project_detail, name="project"),
+    path("projects/<str:reference>/edit/", project_views.project_edit, name="project_edit"),
+    path("projects/<str:reference>/needs/", project_views.needs_assessment, name="project_needs"),
+    path("projects/<str:reference>/move/", project_views.move, name="project_move"),
+    path(
+        "projects/<str:reference>/documents/add/",
+        project_views.document_add,
+        name="project_document_add",
+    ),
+    path(
+        "projects/<str:reference>/documents/<int:pk>/",
+        project_views.document_download,
+        name="project_document",
+    ),
+    path(
+        "projects/<str:reference>/documents/<int:pk>/remove/",
+        project_views.document_remove,
+        name="project_document_remove",
+    ),
+    path(
+        "projects/<str:reference>/outcomes/add/",
+        project_views.outcome_add,
+        name="project_outcome_add",
+    ),
+    path(
+        "projects/<str:reference>/outcomes/<int:pk>/remove/",
+        project_views.outcome_remove,
+        name="project_outcome_remove",
+    ),
+    path(
+        "projects/<str:reference>/partners/add/",
+        project_views.partner_add,
+        name="project_partner_add",
+    ),
+    path(
+        "projects/<str:reference>/partners/<int:pk>/remove/",
+        project_views.partner_remove,
+        name="project_partner_remove",
+    ),
+]
+engagement = [
+    path("events/", events.event_list, name="events"),
+    path("events/past/", events.past_events, name="past_events"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/register/", events.register, name="event_register"),
+    path(
+        "events/<int:pk>/registrations/<int:registration_pk>/cancel/",
+        events.registration_cancel,
+        name="registration_cancel",
+    ),
+    path("events/<int:pk>/attendees/", events.attendees, name="event_attendees"),
+    path("events/<int:pk>/attendees.csv", events.attendees_csv, name="event_attendees_csv"),
+    path("events/<int:pk>/what-changed/", events.what_changed, name="event_what_changed"),
+]
 pipeline = [
     path("pipeline/", pipeline_views.pipeline, name="pipeline"),
     path("pipeline/add/", pipeline_views.add, name="pipeline_add"),

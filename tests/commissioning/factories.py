@@ -145,3 +145,22 @@ class DecommissioningFactory(factory.django.DjangoModelFactory):
     impact_assessment = "About 300 people a year use the service; they will move to the new one."
     support = "BVSC, 0121 678 8808, for advice on funding and changing services."
     takes_effect_on = factory.SelfAttribute("contract.ends_on")
+
+
+# --- projects (engagement) -------------------------------------------------------------------
+
+
+def registration(event, *, organisation=None, email=None, confirmed=True, **fields):
+    """A registration written directly (no email), with a place unless ``confirmed=False``."""
+    from commissioning.models import Registration
+
+    now = timezone.now()
+    return Registration.objects.create(
+        event=event,
+        organisation=organisation or OrganisationFactory(),
+        attendee_name=fields.pop("attendee_name", "Sam Attendee"),
+        attendee_email=email or f"attendee{Registration.objects.count() + 1}@example.org",
+        registered_at=fields.pop("registered_at", now),
+        place_confirmed_at=now if confirmed else None,
+        **fields,
+    )
