@@ -32,3 +32,14 @@ def send_return_reminders():
     from commissioning.actions.performance import send_return_reminders
 
     send_return_reminders()
+
+
+@shared_task(name="commissioning.send_rating")
+def send_rating(rating_id):
+    """Email the suppliers' members the commissioner's rating of a period."""
+    from commissioning import contract_emails
+    from commissioning.models import PerformanceRating
+
+    rating = PerformanceRating.objects.select_related("contract").filter(pk=rating_id).first()
+    if rating is not None:
+        contract_emails.send_rating(rating)
