@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commissioning.models import Contract, ContractKind, ContractSupplier, SupplierRole
 from opportunities.actions import is_commissioner
-from opportunities.filters import publishers
-from organisations.models import Membership, ServiceCategory, Ward
+from organisations.models import Membership, Organisation, ServiceCategory, Ward
 
 
 def current_suppliers(contract):
@@ -79,7 +78,7 @@ class ContractFilter(django_filters.FilterSet):
     )
     publisher = django_filters.ModelChoiceFilter(
         label=_("Commissioned by"),
-        queryset=publishers,
+        queryset=Organisation.objects.filter(publishing_allowed_at__isnull=False).order_by("name"),
         to_field_name="slug",
         empty_label=_("Any publisher"),
         error_messages={"invalid_choice": _("Select a publisher from the list")},

@@ -71,7 +71,7 @@ class SubcontractForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Field.text("contact_name", field_width=Fluid.ONE_HALF),
-            Field.email("contact_email", field_width=Fluid.ONE_HALF),
+            Field.text("contact_email", field_width=Fluid.ONE_HALF),
             submit=_("Publish the subcontracting opportunity"),
         )
 

@@ -126,3 +126,21 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("200")
     unit = "hours"
     citywide = True
+
+
+# Contracts and performance ------------------------------------------------------------
+
+
+def supplier_member(contract, *, role="member"):
+    """A user who is a member of ``contract``'s lead supplier."""
+    from tests.factories import MembershipFactory
+
+    lead = contract.suppliers.get(role=SupplierRole.LEAD).organisation
+    return MembershipFactory(organisation=lead, role=role).user
+
+
+def commissioner_of(contract):
+    """A commissioner of ``contract``'s publisher."""
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(organisation=contract.publisher).user
