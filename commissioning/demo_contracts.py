@@ -216,12 +216,17 @@ def _kpi_on_transport(contract, commissioner):
 def _subcontract(contract):
     subcontract = contract.subcontracts.first()
     if subcontract is None:
-        now = timezone.now()
+        today = timezone.localdate()
+        noon = datetime.time(12)
         subcontract = supply_chain.post_subcontract(
             contract=contract,
             by=_member(contract.suppliers.get(role="lead").organisation),
-            clarification_deadline=now + datetime.timedelta(days=14),
-            submission_deadline=now + datetime.timedelta(days=28),
+            clarification_deadline=datetime.datetime.combine(
+                today + datetime.timedelta(days=14), noon, tzinfo=LONDON
+            ),
+            submission_deadline=datetime.datetime.combine(
+                today + datetime.timedelta(days=28), noon, tzinfo=LONDON
+            ),
             **SUBCONTRACT,
         )
     for name, message in APPLICANTS:

@@ -110,6 +110,7 @@ def parse_figure(text):
     return value
 
 
+@transaction.atomic
 def submit_return(*, row, by, now=None):
     """Save one return (or correct it); ``ValidationError`` with the reason if refused."""
     now = now or timezone.now()

@@ -44,6 +44,8 @@ def register(request):
                 page.number, on_each_side=1, on_ends=1
             ),
             "filtered": any(value.strip() for key, value in request.GET.items() if key != "page"),
+            "may_record": request.user.is_authenticated
+            and any(m.organisation.can_publish for m in memberships_of(request.user)),
         },
     )
 
