@@ -113,6 +113,7 @@ class Opportunity(models.Model):
     subcontracting = models.BooleanField(
         _("subcontracting opportunity"),
         default=False,
+        db_default=False,  # rows written in SQL (bulk loads) are the council's own
         help_text=_("A subcontracting opportunity in a contractor's supply chain"),
     )
 
