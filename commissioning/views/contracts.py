@@ -65,6 +65,7 @@ def detail(request, reference):
     suppliers = list(
         ContractSupplier.objects.filter(contract=contract).select_related("organisation")
     )
+    may_see_performance = can_see_performance(request.user, contract)
     return render(
         request,
         "commissioning/contracts/detail.html",
@@ -77,7 +78,9 @@ def detail(request, reference):
             "kpis": contract.kpis.all(),
             "subcontracts": contract.subcontracts.select_related("opportunity"),
             "can_manage": can_manage(request.user, contract),
-            "can_see_performance": can_see_performance(request.user, contract),
+            "can_see_performance": may_see_performance,
+            # Ratings are for the publisher's commissioners and the suppliers' members only.
+            "ratings": contract.ratings.order_by("-period_start") if may_see_performance else [],
             "is_lead_member": is_lead_member(request.user, contract),
         },
     )

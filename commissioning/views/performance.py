@@ -226,6 +226,10 @@ def rate(request, reference):
     periods = [
         p for p in actions.rating_periods(contract) if p.end < today and p.start not in rated
     ]
+    if not periods:
+        return render(
+            request, "commissioning/contracts/nothing_to_rate.html", {"contract": contract}
+        )
     form = RatingForm(request.POST or None, periods=periods)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -248,8 +252,6 @@ def rate(request, reference):
         {
             "form": form,
             "heading": _("Rate the contract's performance"),
-            "lead": contract.title
-            if periods
-            else _("No period is waiting for a rating: a period can be rated once it has ended."),
+            "lead": contract.title,
         },
     )

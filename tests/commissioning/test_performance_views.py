@@ -168,3 +168,26 @@ def test_a_rating_without_a_comment_is_refused(as_commissioner, contract, kpi):
     )
     assert "Write a comment for the supplier" in response.content.decode()
     assert not PerformanceRating.objects.exists()
+
+
+def test_with_no_period_ended_there_is_nothing_to_rate(as_commissioner, contract, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 10, tzinfo=LONDON), tick=False)
+    as_commissioner.force_login(commissioner_of(contract))
+    page = as_commissioner.get(url("rate_performance", contract)).content.decode()
+    assert "No period is waiting for a rating" in page
+
+
+def test_ratings_show_on_the_contract_page_to_suppliers_but_not_the_public(client, contract, kpi):
+    from commissioning.actions.performance import rate_period
+
+    rate_period(
+        contract=contract,
+        by=commissioner_of(contract),
+        period_start=datetime.date(2026, 4, 1),
+        rating="inadequate",
+        comment="No visits recorded.",
+        notify=False,
+    )
+    assert "Inadequate" not in client.get(contract.get_absolute_url()).content.decode()
+    client.force_login(supplier_member(contract))
+    assert "Inadequate" in client.get(contract.get_absolute_url()).content.decode()
