@@ -6,10 +6,13 @@ read (and changed) apart.
 
 from django.urls import path
 
+from commissioning.views import contracts as contract_views
 from commissioning.views import decommissioning as decommissioning_views
 from commissioning.views import engagement as events
+from commissioning.views import performance as performance_views
 from commissioning.views import pipeline as pipeline_views
 from commissioning.views import projects as project_views
+from commissioning.views import supply_chain as supply_chain_views
 
 app_name = "commissioning"
 
@@ -82,10 +85,43 @@ pipeline = [
     path("pipeline/<str:reference>/link/", pipeline_views.link, name="pipeline_link"),
     path("pipeline/<str:reference>/follow/", pipeline_views.follow, name="pipeline_follow"),
 ]
-contracts = []
-performance = []
+contracts = [
+    path("contracts/", contract_views.register, name="contracts"),
+    path("contracts/record/", contract_views.record, name="record_contract"),
+    path("contracts/<str:reference>/", contract_views.detail, name="contract"),
+]
+performance = [
+    path(
+        "contracts/<str:reference>/performance/",
+        performance_views.performance,
+        name="contract_performance",
+    ),
+    path("contracts/<str:reference>/kpis/add/", performance_views.add_kpi, name="add_kpi"),
+    path(
+        "contracts/<str:reference>/returns/",
+        performance_views.submit_returns,
+        name="submit_returns",
+    ),
+    path("contracts/<str:reference>/rate/", performance_views.rate, name="rate_performance"),
+]
 social_value = []
-supply_chain = []
+supply_chain = [
+    path(
+        "contracts/<str:reference>/subcontracting/",
+        supply_chain_views.post_subcontract,
+        name="post_subcontract",
+    ),
+    path(
+        "subcontracting/<str:reference>/apply/",
+        supply_chain_views.apply,
+        name="apply_to_subcontract",
+    ),
+    path(
+        "subcontracting/<str:reference>/applications/",
+        supply_chain_views.applications,
+        name="subcontract_applications",
+    ),
+]
 decommissioning = [
     path(
         "decommissioning/",

@@ -108,6 +108,14 @@ class Opportunity(models.Model):
     suitable_for_small = models.BooleanField(
         _("suitable for small organisations and the VCSE sector"), default=False
     )
+    # Published by a contractor (the publisher) for part of a contract it holds (R04 b);
+    # listed with the council's own opportunities and marked as such.
+    subcontracting = models.BooleanField(
+        _("subcontracting opportunity"),
+        default=False,
+        db_default=False,  # rows written in SQL (bulk loads) are the council's own
+        help_text=_("A subcontracting opportunity in a contractor's supply chain"),
+    )
 
     clarification_deadline = models.DateTimeField(_("deadline for questions"))
     submission_deadline = models.DateTimeField(_("deadline for bids"))

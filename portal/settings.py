@@ -311,6 +311,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissioning.tasks.send_event_reminders",
         "schedule": crontab(minute=45),
     },
+    # Hourly: contracts for any confirmed award the on-commit task missed.
+    "make-missing-contracts": {
+        "task": "commissioning.make_missing_contracts",
+        "schedule": crontab(minute=40),
+    },
+    # Daily: KPI return reminders, a week before the due date and once overdue.
+    "send-return-reminders": {
+        "task": "commissioning.send_return_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

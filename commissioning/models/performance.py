@@ -137,3 +137,25 @@ class ReturnReminder(SendFailures, models.Model):
 
     def __str__(self):
         return f"Reminder {self.when} for {self.kpi} from {self.period_start}"
+
+
+class KpiReturnCorrection(models.Model):
+    """A return's figure and commentary as they were before a supplier corrected them.
+
+    A return can be corrected until its period is rated; each correction keeps
+    the old figure here, so the history of a figure is never lost.
+    """
+
+    kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="corrections")
+    old_value = models.DecimalField(_("figure before"), max_digits=12, decimal_places=2)
+    old_commentary = models.TextField(_("commentary before"), max_length=5000, blank=True)
+    corrected_at = models.DateTimeField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kpi_return", "corrected_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kpi_return}: was {self.old_value}"

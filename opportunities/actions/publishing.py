@@ -131,6 +131,35 @@ def create_draft(*, publisher, by, lots=(), **fields):
     raise RuntimeError("Could not allocate an opportunity reference.")
 
 
+def publish_subcontracting(*, publisher, by, now=None, **fields):
+    """Publish at once a subcontracting opportunity of ``publisher``, a contractor that
+    is not allowed to publish its own notices: the caller (commissioning's supply chain)
+    has checked that ``by`` acts for the contract's lead supplier. It is listed with
+    every other opportunity, marked ``subcontracting``."""
+    now = now or timezone.now()
+    fields = _with_description_html(fields)
+    many = {name: fields.pop(name) for name in MANY_TO_MANY if name in fields}
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                opportunity = Opportunity.objects.create(
+                    reference=_next_reference(timezone.localdate(now).year),
+                    publisher=publisher,
+                    created_by=by,
+                    published_at=now,
+                    published_by=by,
+                    subcontracting=True,
+                    **fields,
+                )
+                for name, values in many.items():
+                    getattr(opportunity, name).set(values)
+                listings.changed()
+                return opportunity
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not allocate an opportunity reference.")
+
+
 @transaction.atomic
 def update_draft(*, opportunity, by, lots=None, **fields):
     """Change a draft freely; once published, changes go through ``amend``."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opportunities.actions import record_award, require_commissioner
+from portal.celery import app
 from tenders import standstill, tasks
 from tenders.actions.audit import record
 from tenders.assessment import results_snapshot
@@ -287,4 +288,11 @@ def confirm_award(*, decision, by, now=None):
     confirmed = AwardDecision.objects.confirmed().filter(tender=tender)
     if opportunity.awarded_at is None and confirmed.count() == len(lots):
         record_award(opportunity=opportunity, at=now)
+    transaction.on_commit(lambda: _make_contracts(decision.pk), robust=True)
     return decision
+
+
+def _make_contracts(decision_id):
+    """Ask commissioning, by the task's name, to make the award's contracts: tenders does
+    not import commissioning. An hourly sweep there catches any this misses."""
+    app.signature("commissioning.contract_from_award", args=(decision_id,)).delay()

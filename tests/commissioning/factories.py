@@ -164,3 +164,21 @@ def registration(event, *, organisation=None, email=None, confirmed=True, **fiel
         place_confirmed_at=now if confirmed else None,
         **fields,
     )
+
+
+# Contracts and performance ------------------------------------------------------------
+
+
+def supplier_member(contract, *, role="member"):
+    """A user who is a member of ``contract``'s lead supplier."""
+    from tests.factories import MembershipFactory
+
+    lead = contract.suppliers.get(role=SupplierRole.LEAD).organisation
+    return MembershipFactory(organisation=lead, role=role).user
+
+
+def commissioner_of(contract):
+    """A commissioner of ``contract``'s publisher."""
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(organisation=contract.publisher).user

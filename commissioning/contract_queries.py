@@ -1,0 +1,143 @@
+"""Reads about contracts: who acts for one, the public register and its filters.
+
+The register and each contract's page are public (seed 004: contracts and
+their values are published). Its performance (returns and ratings) is shown
+only to the publisher's commissioners and the suppliers' members: see
+``can_see_performance``.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from commissioning.models import Contract, ContractKind, ContractSupplier, SupplierRole
+from opportunities.actions import is_commissioner
+from organisations.models import Membership, Organisation, ServiceCategory, Ward
+
+
+def current_suppliers(contract):
+    """The contract's organisations that have not left it."""
+    return ContractSupplier.objects.filter(contract=contract, left_on__isnull=True)
+
+
+def is_supplier_member(user, contract):
+    """True when ``user`` belongs to one of the contract's current supplier organisations."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        organisation__in=current_suppliers(contract).values("organisation"),
+    ).exists()
+
+
+def is_lead_member(user, contract):
+    """True when ``user`` belongs to the contract's lead supplier."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        organisation__in=current_suppliers(contract)
+        .filter(role=SupplierRole.LEAD)
+        .values("organisation"),
+    ).exists()
+
+
+def can_manage(user, contract):
+    """The publisher's commissioners add KPIs and rate performance."""
+    return is_commissioner(user, contract.publisher)
+
+
+def can_see_performance(user, contract):
+    """Returns and ratings: the publisher's commissioners and the suppliers' members.
+
+    Not public: a rating is the commissioner's working judgement, written for the
+    supplier, and the Procurement Act 2023 (s.52) publishes only the formal KPI
+    assessments of contracts over £5 million, which none of the third sector's are.
+    """
+    return can_manage(user, contract) or is_supplier_member(user, contract)
+
+
+def supplier_emails(contract):
+    """The addresses of the active members of the contract's current suppliers."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation__in=current_suppliers(contract).values("organisation"),
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+class ContractFilter(django_filters.FilterSet):
+    """The filters of ``/contracts/``: combined with AND; a value that is not valid is
+    reported and left out."""
+
+    q = django_filters.CharFilter(
+        label=_("Search by title, reference or supplier"), method="search", max_length=200
+    )
+    publisher = django_filters.ModelChoiceFilter(
+        label=_("Commissioned by"),
+        queryset=Organisation.objects.filter(publishing_allowed_at__isnull=False).order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any publisher"),
+        error_messages={"invalid_choice": _("Select a publisher from the list")},
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=ContractKind.choices,
+        empty_label=_("Any type"),
+        error_messages={"invalid_choice": _("Select a type from the list")},
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=ServiceCategory.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any category"),
+        error_messages={"invalid_choice": _("Select a category from the list")},
+    )
+    ward = django_filters.ModelChoiceFilter(
+        label=_("Ward"),
+        queryset=Ward.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any ward"),
+        method="filter_ward",
+        error_messages={"invalid_choice": _("Select a ward from the list")},
+    )
+
+    class Meta:
+        model = Contract
+        fields = []
+
+    def search(self, queryset, name, words):
+        supplied_by = ContractSupplier.objects.filter(
+            contract=OuterRef("pk"), organisation__name__icontains=words
+        )
+        return queryset.filter(
+            Q(title__icontains=words) | Q(reference__iexact=words) | Exists(supplied_by)
+        )
+
+    def filter_ward(self, queryset, name, ward):
+        """In the ward, or across the whole city."""
+        covers = Contract.wards.through.objects.filter(contract=OuterRef("pk"), ward=ward)
+        return queryset.filter(Q(citywide=True) | Exists(covers))
+
+
+def search_contracts(params):
+    """``(filterset, contracts matching params)``, newest start first, with the publisher
+    and the lead supplier loaded in a fixed number of queries."""
+    contracts = (
+        Contract.objects.select_related("publisher")
+        .prefetch_related(
+            Prefetch(
+                "suppliers",
+                queryset=ContractSupplier.objects.filter(role=SupplierRole.LEAD).select_related(
+                    "organisation"
+                ),
+                to_attr="leads",
+            )
+        )
+        .order_by("-starts_on", "-pk")
+    )
+    filterset = ContractFilter(params, queryset=contracts)
+    return filterset, filterset.qs
