@@ -72,7 +72,7 @@ def spend_in_ward(ward):
     share = F("contract__value") / spend.ward_count(through, "contract", "contract")
     named = (
         through.objects.filter(ward=ward)
-        .alias(share=share)
+        .annotate(share=share)
         .aggregate(
             value=Coalesce(Sum("share", output_field=spend.MONEY), spend.ZERO),
             contracts=Count("contract"),
