@@ -71,16 +71,16 @@ def test_a_return_keeps_the_ward_and_district_never_the_postcode(pledge, reporte
 
 def test_lines_in_the_same_ward_and_district_are_added_together(pledge, reporter, wards):
     result = _submit(pledge, reporter, ["B15 2TT, 2", "B15 3AA, 1.5"])
-    assert [(l.postcode_district, l.quantity) for l in result.social_value_return.lines.all()] == [
-        ("B15", Decimal("3.5"))
-    ]
+    assert [
+        (line.postcode_district, line.quantity) for line in result.social_value_return.lines.all()
+    ] == [("B15", Decimal("3.5"))]
 
 
 def test_a_batch_with_bad_lines_saves_the_good_and_lists_the_bad(pledge, reporter, wards):
     typed = "B15 2TT, 2\nB1X 2TT, 1\n\nB15 9ZZ, 4\nB6 4BB\nB6 4BB, none\nB6 4BB, 0\nB6 4BB, 3"
     result = _submit(pledge, reporter, typed)
     assert result.saved == 2
-    assert sum(l.quantity for l in result.social_value_return.lines.all()) == 5
+    assert sum(line.quantity for line in result.social_value_return.lines.all()) == 5
     assert [(line.number, line.text, line.message) for line in result.rejected] == [
         (2, "B1X 2TT, 1", "‘B1X 2TT’ is not a postcode"),
         (
@@ -178,7 +178,9 @@ def test_corrected_lines_are_added_to_the_same_return(pledge, reporter, wards):
         social_value_return=first.social_value_return, by=reporter, lines="B15 3AA, 1\nB6 4BB, 4"
     )
     assert result.saved == 2 and result.rejected == []
-    lines = {(l.postcode_district, l.quantity) for l in first.social_value_return.lines.all()}
+    lines = {
+        (line.postcode_district, line.quantity) for line in first.social_value_return.lines.all()
+    }
     assert lines == {("B15", Decimal("3")), ("B6", Decimal("4"))}
     assert SocialValueReturn.objects.count() == 1
 
