@@ -91,7 +91,7 @@ def figures(value="value"):
     """The aggregates every breakdown shows, over contracts with the ``lead`` relation."""
     # "value" comes last: once it names an aggregate, "value" no longer means the field.
     return {
-        "contracts": Count("pk", distinct=True),
+        "contracts": Count("pk"),  # one row a contract: the lead join is one to one
         "third_sector_value": _value_if(third_sector("lead__organisation"), value),
         "small_value": _value_if(micro_or_small("lead__organisation"), value),
         "value": Coalesce(Sum(value, output_field=MONEY), ZERO),
