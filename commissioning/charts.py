@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
 
-WIDTH = 960
-LABEL_WIDTH = 330
-VALUE_WIDTH = 120
-ROW_HEIGHT = 34
-BAR_HEIGHT = 22
-TOP = 8
-LABEL_CHARACTERS = 36
+# Each bar sits under its label, so the chart can be narrow: it fills two thirds
+# of the page on a computer and the whole width of a phone, and its words stay
+# readable on both.
+WIDTH = 480
+VALUE_WIDTH = 80
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 20
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 12
+TOP = 4
+LABEL_CHARACTERS = 58
 
 _ids = count(1)
 
@@ -49,12 +52,16 @@ class Bar:
     width: float
 
     @property
+    def label_y(self):
+        return self.y - 6
+
+    @property
     def text_y(self):
         return self.y + BAR_HEIGHT / 2
 
     @property
     def value_x(self):
-        return LABEL_WIDTH + self.width + 8
+        return self.width + 6
 
 
 @dataclass
@@ -64,8 +71,6 @@ class BarChart:
     bars: list = field(default_factory=list)
     id: str = ""
     width: int = WIDTH
-    label_x: int = LABEL_WIDTH - 10
-    bar_x: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
 
     @property
@@ -83,7 +88,7 @@ def bar_chart(items, *, title, description, text=pounds_short, maximum=None):
     items = list(items)
     numbers = [Decimal(number) for _label, number in items if number is not None]
     top = Decimal(maximum) if maximum is not None else max(numbers, default=Decimal(0))
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    room = WIDTH - VALUE_WIDTH
     chart = BarChart(title=str(title), description=str(description), id=f"chart-{next(_ids)}")
     for row, (label, number) in enumerate(items):
         width = float(min(Decimal(number), top) / top * room) if number and top else 0
@@ -92,7 +97,7 @@ def bar_chart(items, *, title, description, text=pounds_short, maximum=None):
                 label=str(label),
                 short_label=_shortened(label),
                 text=text(number),
-                y=TOP + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
+                y=TOP + row * ROW_HEIGHT + LABEL_HEIGHT,
                 width=round(max(width, 0), 1),
             )
         )

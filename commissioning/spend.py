@@ -41,13 +41,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commissioning.models import (
-    Contract,
-    ContractSupplier,
-    Pledge,
-    SocialValueLine,
-    SupplierRole,
-)
+from commissioning import social_value
+from commissioning.models import Contract, ContractSupplier, SupplierRole
 from organisations.models import (
     SIZE_CLASS_FOR_INCOME,
     SMALL_ORGANISATION_MAX_STAFF,
@@ -59,7 +54,6 @@ from organisations.models import (
 )
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-QUANTITY = DecimalField(max_digits=16, decimal_places=4)
 ZERO = Value(Decimal(0), output_field=MONEY)
 THIRD_SECTOR_FORMS = [form.value for form in LegalForm if form.sector == Sector.THIRD]
 SMALL_INCOME_BANDS = [
@@ -225,60 +219,6 @@ def by_ward(contracts):
     return wards, citywide, nowhere
 
 
-def social_value_by_unit(contracts):
-    """Rows of ``unit``, ``pledged`` and ``delivered`` for the matching contracts' pledges."""
-    pledged = Pledge.objects.filter(contract__in=contracts.values("pk"))
-    rows = {
-        row["unit"]: {"unit": row["unit"], "pledged": row["pledged"], "delivered": Decimal(0)}
-        for row in pledged.values("unit").annotate(pledged=Sum("quantity")).order_by("unit")
-    }
-    delivered = (
-        SocialValueLine.objects.filter(social_value_return__pledge__in=pledged)
-        .values(unit=F("social_value_return__pledge__unit"))
-        .annotate(delivered=Sum("quantity"))
-        .order_by()
-    )
-    for row in delivered:
-        rows[row["unit"]]["delivered"] = row["delivered"]
-    return [_with_percent(row) for row in rows.values()]
-
-
-def social_value_by_ward(contracts):
-    """Rows of ward ``name``, ``slug``, ``unit``, ``pledged`` (pledges for named wards, split
-    equally) and ``delivered`` (every return line in the ward), by ward then unit."""
-    pledged = Pledge.objects.filter(contract__in=contracts.values("pk"))
-    through = Pledge.wards.through
-    split = ExpressionWrapper(
-        F("pledge__quantity") / ward_count(through, "pledge", "pledge"), output_field=QUANTITY
-    )
-    rows = {}
-    for row in (
-        through.objects.filter(pledge__in=pledged, pledge__citywide=False)
-        .alias(split=split)
-        .values(name=F("ward__name"), slug=F("ward__slug"), unit=F("pledge__unit"))
-        .annotate(pledged=Sum("split"))
-        .order_by()
-    ):
-        rows[row["name"], row["unit"]] = {**row, "delivered": Decimal(0)}
-    for row in (
-        SocialValueLine.objects.filter(social_value_return__pledge__in=pledged)
-        .values(
-            name=F("ward__name"), slug=F("ward__slug"), unit=F("social_value_return__pledge__unit")
-        )
-        .annotate(delivered=Sum("quantity"))
-        .order_by()
-    ):
-        key = row["name"], row["unit"]
-        rows.setdefault(key, {**row, "pledged": None})["delivered"] = row["delivered"]
-    return [_with_percent(rows[key]) for key in sorted(rows)]
-
-
-def _with_percent(row):
-    pledged = row.get("pledged")
-    row["percent"] = round(row["delivered"] * 100 / pledged) if pledged else None
-    return row
-
-
 def share(part, whole):
     """``part`` as a whole-number percentage of ``whole`` (None when whole is 0)."""
     return round(Decimal(part) * 100 / whole) if whole else None
@@ -297,6 +237,6 @@ def spend_report(params):
         "by_ward": wards,
         "citywide": citywide,
         "nowhere": nowhere,
-        "social_value": social_value_by_unit(contracts),
-        "social_value_by_ward": social_value_by_ward(contracts),
+        "social_value": social_value.pledged_and_delivered_by_unit(contracts),
+        "social_value_by_ward": social_value.pledged_and_delivered_by_ward(contracts),
     }

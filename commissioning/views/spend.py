@@ -28,10 +28,17 @@ def _with_shares(rows):
     return rows
 
 
-def _charts(report):
+def _charts(report, shares):
     years = [(row["year"], row["value"]) for row in report["by_year"]]
     wards = report["by_ward"][:WARDS_CHARTED]
     return {
+        "shares": bar_chart(
+            shares,
+            title=_("The share of the value going to the third sector and to small organisations"),
+            description=_("Two bars, in percent of the total value; the figures follow the chart."),
+            text=percent,
+            maximum=100,
+        ),
         "by_year": bar_chart(
             years,
             title=_("Contract value by the year contracts started"),
@@ -73,15 +80,21 @@ def spend_page(request):
     for key in ("by_year", "by_publisher", "by_category", "by_ward"):
         _with_shares(report[key])
     _with_shares([report["citywide"], report["nowhere"]])
+    third_sector_share = spend.share(totals["third_sector_value"], totals["value"])
+    small_share = spend.share(totals["small_value"], totals["value"])
+    shares = [
+        (_("Third-sector organisations"), third_sector_share),
+        (_("Micro and small organisations"), small_share),
+    ]
     return render(
         request,
         "commissioning/spend/page.html",
         {
             **report,
             "form": report["filterset"].form,
-            "charts": _charts(report),
-            "third_sector_share": spend.share(totals["third_sector_value"], totals["value"]),
-            "small_share": spend.share(totals["small_value"], totals["value"]),
+            "charts": _charts(report, shares),
+            "third_sector_share": third_sector_share,
+            "small_share": small_share,
             "wards_charted": WARDS_CHARTED,
             "extra_ward_rows": [
                 {**report["citywide"], "label": _("Across the whole city")},

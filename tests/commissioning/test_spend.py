@@ -225,7 +225,7 @@ def test_the_page_shows_the_figures_charts_and_tables(client, example):
     assert "£150,000 (30%)" in page
     assert "£200,000 (40%)" in page
     assert "2 of 4 suppliers" in page
-    assert page.count('role="img"') == 4  # year, publisher, category, ward; no pledges yet
+    assert page.count('role="img"') == 5  # shares, year, publisher, category, ward; no pledges
     assert "Contract value by the year contracts started</caption>" in page
     assert "Across the whole city" in page
     assert reverse("commissioning:ward", args=[example["w1"].slug]) in page
