@@ -71,7 +71,9 @@ def _reporter(contract):
 @transaction.atomic
 def seed(*, contracts):
     """Give each pledge of ``contracts`` that has no return one for the last three months
-    (or since the contract started), with lines in four wards. Returns how many it made."""
+    (or since the contract started), with lines in four wards, sent through the action by
+    a member of one of the contract's suppliers. A contract that has not started, or whose
+    suppliers have no member, gets none. Returns how many returns it made."""
     import_demo_lookup()
     today = timezone.localdate()
     made = 0

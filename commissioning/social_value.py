@@ -11,8 +11,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
-    Subquery,
     Sum,
     Value,
 )
@@ -117,9 +115,6 @@ def _with_percent(row):
 
 def _ward_count_of_pledge(through):
     """A subquery counting the wards of the outer row's pledge."""
-    return Subquery(
-        through.objects.filter(pledge=OuterRef("pledge"))
-        .values("pledge")
-        .annotate(n=Count("*"))
-        .values("n")[:1]
-    )
+    from commissioning.spend import ward_count  # spend reads this module
+
+    return ward_count(through, "pledge", "pledge")

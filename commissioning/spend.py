@@ -30,6 +30,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -190,14 +192,19 @@ def by_category(contracts):
     return _grouped(contracts, name=F("category__name"), slug=F("category__slug"))
 
 
+class _RowCount(Func):
+    """``COUNT(*)`` that Django does not take for an aggregate, so a subquery using it
+    has no GROUP BY: PostgreSQL then runs it as one index lookup a row."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
 def ward_count(through, owner, outer="pk"):
-    """A subquery counting the wards in ``through`` (a wards M2M table) of the row whose
-    ``owner`` field is ``OuterRef(outer)``."""
+    """A subquery counting the rows of ``through`` (a wards M2M table) whose ``owner``
+    field is ``OuterRef(outer)``: how many wards that contract or pledge has."""
     return Subquery(
-        through.objects.filter(**{owner: OuterRef(outer)})
-        .values(owner)
-        .annotate(n=Count("*"))
-        .values("n")[:1]
+        through.objects.filter(**{owner: OuterRef(outer)}).order_by().values(n=_RowCount())
     )
 
 
