@@ -63,6 +63,8 @@ def test_a_visitor_reads_the_spend_page_and_a_ward(page, contracts):
     page.follow(page.get_by_role("link", name="Aston").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Aston")
     expect(page.get_by_text("Aston Youth Trust")).to_be_visible()
+    page.follow(page.get_by_role("link", name="All wards"))
+    expect(page.get_by_role("link", name="Aston")).to_be_visible()
     page.assert_no_problems()
 
 
