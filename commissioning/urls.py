@@ -12,7 +12,10 @@ from commissioning.views import engagement as events
 from commissioning.views import performance as performance_views
 from commissioning.views import pipeline as pipeline_views
 from commissioning.views import projects as project_views
+from commissioning.views import social_value as social_value_views
+from commissioning.views import spend as spend_views
 from commissioning.views import supply_chain as supply_chain_views
+from commissioning.views import wards as ward_views
 
 app_name = "commissioning"
 
@@ -104,7 +107,23 @@ performance = [
     ),
     path("contracts/<str:reference>/rate/", performance_views.rate, name="rate_performance"),
 ]
-social_value = []
+social_value = [
+    path(
+        "contracts/<str:reference>/social-value/",
+        social_value_views.contract_social_value,
+        name="contract_social_value",
+    ),
+    path(
+        "contracts/<str:reference>/social-value/pledges/<int:pledge>/report/",
+        social_value_views.report_social_value,
+        name="report_social_value",
+    ),
+    path(
+        "contracts/<str:reference>/social-value/returns/<int:pk>/lines/",
+        social_value_views.add_lines,
+        name="social_value_lines",
+    ),
+]
 supply_chain = [
     path(
         "contracts/<str:reference>/subcontracting/",
@@ -149,7 +168,12 @@ decommissioning = [
         name="decommissioning_notice",
     ),
 ]
-spend_and_wards = []
+spend_and_wards = [
+    path("spend/", spend_views.spend_page, name="spend"),
+    path("spend/spend.csv", spend_views.spend_csv, name="spend_csv"),
+    path("wards/", ward_views.ward_index, name="wards"),
+    path("wards/<slug:slug>/", ward_views.ward_page, name="ward"),
+]
 
 urlpatterns = [
     *projects,

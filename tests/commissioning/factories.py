@@ -182,3 +182,35 @@ def commissioner_of(contract):
     from tests.factories import MembershipFactory
 
     return MembershipFactory(organisation=contract.publisher).user
+
+
+# --- spend: social value returns, postcodes -------------------------------------------
+
+
+class PostcodeWardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.PostcodeWard"
+
+    postcode = factory.Sequence(lambda n: f"B{n % 90 + 1} {n % 10}YA")
+    ward = factory.SubFactory("tests.factories.WardFactory")
+
+
+class SocialValueReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.SocialValueReturn"
+
+    pledge = factory.SubFactory(PledgeFactory)
+    period_start = date(2026, 4, 1)
+    period_end = date(2026, 6, 30)
+    description = "Volunteering sessions with local groups."
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class SocialValueLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.SocialValueLine"
+
+    social_value_return = factory.SubFactory(SocialValueReturnFactory)
+    ward = factory.SubFactory("tests.factories.WardFactory")
+    postcode_district = "B15"
+    quantity = Decimal("1")

@@ -1,0 +1,282 @@
+"""The spend page's figures against a hand-computed example, its CSV, and its query count.
+
+The example: four contracts, £500,000 in all.
+
+| contract | lead | sector | small | value | year | publisher | category | wards |
+|---|---|---|---|---|---|---|---|---|
+| 1 | Charity A (income £10k–£100k) | third | yes (income) | £100,000 | 2025 | P1 | X | W1, W2 |
+| 2 | Company B (£1m–£10m, 50 staff) | private | no | £300,000 | 2025 | P1 | Y | whole city |
+| 3 | CIC C (£1m–£10m, 5 staff) | third | yes (staff) | £50,000 | 2026 | P2 | X | W1 |
+| 4 | Company D (under £10k) | private | yes (income) | £50,000 | 2026 | P2 | Y | none |
+
+Charity A is also a consortium member of contract 2.
+Third sector: £150,000 (30%). Micro and small: £200,000 (40%).
+Suppliers: A, B, C, D; third-sector suppliers: A and C.
+By ward: W1 £50,000 + £50,000 = £100,000; W2 £50,000; city £300,000; none £50,000.
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commissioning import spend
+from commissioning.models import ContractSupplier, SupplierRole
+from organisations.models import IncomeBand, LegalForm
+from tests.commissioning.factories import (
+    ContractFactory,
+    PledgeFactory,
+    SocialValueLineFactory,
+    SocialValueReturnFactory,
+)
+from tests.factories import (
+    OrganisationFactory,
+    PublisherFactory,
+    ServiceCategoryFactory,
+    WardFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def example():
+    p1, p2 = PublisherFactory(name="Publisher One"), PublisherFactory(name="Publisher Two")
+    x, y = ServiceCategoryFactory(name="Advice"), ServiceCategoryFactory(name="Youth work")
+    w1, w2 = WardFactory(name="Aston"), WardFactory(name="Moseley")
+    a = OrganisationFactory(
+        name="Charity A", legal_form=LegalForm.REGISTERED_CHARITY, income_band=IncomeBand.FROM_10K
+    )
+    b = OrganisationFactory(
+        name="Company B",
+        legal_form=LegalForm.PRIVATE_COMPANY,
+        income_band=IncomeBand.FROM_1M,
+        paid_staff=50,
+    )
+    c = OrganisationFactory(
+        name="CIC C", legal_form=LegalForm.CIC, income_band=IncomeBand.FROM_1M, paid_staff=5
+    )
+    d = OrganisationFactory(
+        name="Company D", legal_form=LegalForm.PRIVATE_COMPANY, income_band=IncomeBand.UNDER_10K
+    )
+    one = ContractFactory(
+        supplier=a,
+        publisher=p1,
+        category=x,
+        value=Decimal("100000"),
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2027, 3, 31),
+        citywide=False,
+    )
+    one.wards.set([w1, w2])
+    two = ContractFactory(
+        supplier=b,
+        publisher=p1,
+        category=y,
+        value=Decimal("300000"),
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2027, 3, 31),
+        citywide=True,
+    )
+    ContractSupplier.objects.create(
+        contract=two, organisation=a, role=SupplierRole.PARTNER, joined_on=two.starts_on
+    )
+    three = ContractFactory(
+        supplier=c,
+        publisher=p2,
+        category=x,
+        value=Decimal("50000"),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2027, 3, 31),
+        citywide=False,
+    )
+    three.wards.set([w1])
+    four = ContractFactory(
+        supplier=d,
+        publisher=p2,
+        category=y,
+        value=Decimal("50000"),
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2027, 3, 31),
+        citywide=False,
+    )
+    return {
+        "p1": p1,
+        "p2": p2,
+        "x": x,
+        "y": y,
+        "w1": w1,
+        "w2": w2,
+        "contracts": [one, two, three, four],
+    }
+
+
+def _report(params=None):
+    return spend.spend_report(params or {})
+
+
+def test_totals_and_shares_match_the_hand_computed_example(example):
+    totals = _report()["totals"]
+    assert totals["contracts"] == 4
+    assert totals["value"] == Decimal("500000")
+    assert totals["third_sector_value"] == Decimal("150000")
+    assert totals["small_value"] == Decimal("200000")
+    assert spend.share(totals["third_sector_value"], totals["value"]) == 30
+    assert spend.share(totals["small_value"], totals["value"]) == 40
+    assert totals["suppliers"] == 4
+    assert totals["third_sector_suppliers"] == 2
+    assert totals["small_suppliers"] == 3
+
+
+def test_breakdowns_by_year_publisher_and_category(example):
+    report = _report()
+    assert [
+        (row["year"], row["contracts"], row["value"], row["third_sector_value"], row["small_value"])
+        for row in report["by_year"]
+    ] == [(2025, 2, 400000, 100000, 100000), (2026, 2, 100000, 50000, 100000)]
+    assert [(row["name"], row["value"]) for row in report["by_publisher"]] == [
+        ("Publisher One", 400000),
+        ("Publisher Two", 100000),
+    ]
+    assert [
+        (row["name"], row["value"], row["third_sector_value"]) for row in report["by_category"]
+    ] == [
+        ("Advice", 150000, 150000),
+        ("Youth work", 350000, 0),
+    ]
+
+
+def test_a_contract_in_two_wards_is_split_equally_and_the_rows_add_up(example):
+    report = _report()
+    assert [(row["name"], row["contracts"], row["value"]) for row in report["by_ward"]] == [
+        ("Aston", 2, Decimal("100000")),
+        ("Moseley", 1, Decimal("50000")),
+    ]
+    assert report["citywide"]["value"] == 300000
+    assert report["citywide"]["contracts"] == 1
+    assert report["nowhere"]["value"] == 50000
+    total = sum(row["value"] for row in report["by_ward"])
+    assert total + report["citywide"]["value"] + report["nowhere"]["value"] == 500000
+
+
+def test_filters_by_year_range_publisher_and_category(example):
+    assert _report({"year_from": "2026"})["totals"]["value"] == 100000
+    assert _report({"year_to": "2025"})["totals"]["value"] == 400000
+    assert _report({"publisher": example["p2"].slug})["totals"]["value"] == 100000
+    both = _report({"publisher": example["p1"].slug, "category": example["x"].slug})
+    assert both["totals"]["value"] == 100000
+
+
+def test_a_year_range_backwards_is_reported_and_left_out(example):
+    report = _report({"year_from": "2026", "year_to": "2025"})
+    assert report["filterset"].form.errors["year_to"] == [
+        "The last year must be the same as or after the first"
+    ]
+    assert report["totals"]["value"] == 100000  # only "from 2026" applied
+
+
+def test_an_unknown_publisher_is_reported_and_left_out(example):
+    report = _report({"publisher": "nobody"})
+    assert "publisher" in report["filterset"].form.errors
+    assert report["totals"]["value"] == 500000
+
+
+def test_social_value_is_compared_per_unit_and_by_ward(example):
+    one, _two, three, _four = example["contracts"]
+    w1, w2 = example["w1"], example["w2"]
+    hours = PledgeFactory(contract=one, quantity=Decimal("200"), unit="hours", citywide=True)
+    jobs_one = PledgeFactory(contract=one, quantity=Decimal("4"), unit="jobs", citywide=False)
+    jobs_one.wards.set([w1, w2])
+    PledgeFactory(contract=three, quantity=Decimal("10"), unit="jobs", citywide=False).wards.set(
+        [w1]
+    )
+    hours_return = SocialValueReturnFactory(pledge=hours)
+    SocialValueLineFactory(social_value_return=hours_return, ward=w1, quantity=Decimal("50"))
+    SocialValueLineFactory(social_value_return=hours_return, ward=w2, quantity=Decimal("30"))
+    SocialValueLineFactory(
+        social_value_return=SocialValueReturnFactory(pledge=jobs_one), ward=w1, quantity=3
+    )
+    report = _report()
+    assert [
+        (r["unit"], r["pledged"], r["delivered"], r["percent"]) for r in report["social_value"]
+    ] == [
+        ("hours", 200, 80, 40),
+        ("jobs", 14, 3, 21),
+    ]
+    assert [
+        (r["name"], r["unit"], r["pledged"], r["delivered"]) for r in report["social_value_by_ward"]
+    ] == [
+        ("Aston", "hours", None, 50),
+        ("Aston", "jobs", 12, 3),
+        ("Moseley", "hours", None, 30),
+        ("Moseley", "jobs", 2, 0),
+    ]
+
+
+def test_the_page_shows_the_figures_charts_and_tables(client, example):
+    response = client.get(reverse("commissioning:spend"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "£150,000 (30%)" in page
+    assert "£200,000 (40%)" in page
+    assert "2 of 4 suppliers" in page
+    assert page.count('role="img"') == 5  # shares, year, publisher, category, ward; no pledges
+    assert "Contract value by the year contracts started</caption>" in page
+    assert "Across the whole city" in page
+    assert reverse("commissioning:ward", args=[example["w1"].slug]) in page
+
+
+def test_the_csv_lists_every_matching_contract(client, example):
+    response = client.get(reverse("commissioning:spend_csv"), {"publisher": example["p1"].slug})
+    assert response.status_code == 200
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["reference"] for row in rows] == [c.reference for c in example["contracts"][:2]]
+    first = rows[0]
+    assert first["value"] == "100000.00"
+    assert first["lead_supplier"] == "Charity A"
+    assert first["lead_supplier_third_sector"] == "yes"
+    assert first["lead_supplier_micro_or_small"] == "yes"
+    assert first["wards"] == "Aston; Moseley"
+    assert first["value_per_ward"] == "50000.00"
+    assert rows[1]["citywide"] == "yes"
+    assert rows[1]["value_per_ward"] == ""
+
+
+def test_the_csv_makes_a_title_that_looks_like_a_formula_harmless(client):
+    ContractFactory(title="=HYPERLINK(1)")
+    text = b"".join(client.get(reverse("commissioning:spend_csv")).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in text
+
+
+def _contracts(n, ward_pool):
+    for i in range(n):
+        contract = ContractFactory(
+            citywide=i % 3 == 0,
+            supplier=OrganisationFactory(income_band=IncomeBand.FROM_10K),
+        )
+        if i % 3:
+            contract.wards.set(ward_pool[: 1 + i % 3])
+        PledgeFactory(contract=contract)
+
+
+def _queries_of_page(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("commissioning:spend"), {"year_from": "2025"}).status_code == 200
+    return len(queries)
+
+
+def test_the_page_takes_the_same_number_of_queries_for_3_or_30_contracts(client):
+    wards = [WardFactory(), WardFactory(), WardFactory()]
+    _contracts(3, wards)
+    few = _queries_of_page(client)
+    _contracts(27, wards)
+    many = _queries_of_page(client)
+    assert few == many
+    assert many <= 15
