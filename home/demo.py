@@ -1,6 +1,14 @@
 """Demo data: a login for every role. Each app adds its own realistic data."""
 
 from accounts.actions import ensure_user, set_roles
+from commissioning import (
+    demo_contracts,
+    demo_decommissioning,
+    demo_pipeline,
+    demo_projects,
+    demo_social_value,
+)
+from commissioning.models import Contract, ContractKind
 from councillors import demo as councillors_demo
 from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
@@ -59,6 +67,29 @@ def seed():
         publisher=organisations["Birmingham City Council – Adults and Social Care"],
         by=users["commissioner@example.org"],
     )
+    publisher = organisations["Birmingham City Council – Adults and Social Care"]
+    commissioner = users["commissioner@example.org"]
+    projects = demo_projects.seed(
+        publisher=publisher,
+        commissioner=commissioner,
+        organisations=[
+            organisations[name]
+            for name in (
+                "Handsworth Carers Network",
+                "Scottish Carers Trust (Midlands branch)",
+                "Erdington Mental Health Forum",
+                "Ladywood Lunch Club",
+                "Hall Green Asian Elders",
+                "Sparkbrook Women's Centre",
+            )
+        ],
+    )
+    demo_pipeline.seed(
+        publisher=publisher,
+        commissioner=commissioner,
+        projects=projects,
+        opportunity=opportunities["Befriending for older people living alone"],
+    )
     tenders_demo.seed(
         opportunities=opportunities,
         organisations=organisations,
@@ -73,6 +104,12 @@ def seed():
         chair=users["evaluator@example.org"],
         member=users["member@example.org"],
         bidder=registry_user,
+    )
+    contracts = demo_contracts.seed(commissioner=commissioner)
+    demo_social_value.seed(contracts=Contract.objects.all())
+    demo_decommissioning.seed(
+        contract=next(c for c in contracts if c.kind == ContractKind.SERVICE_LEVEL_AGREEMENT),
+        commissioner=commissioner,
     )
     tracking_demo.seed(
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]
