@@ -72,7 +72,7 @@ def tell_attendees_of_cancellation(event_id):
 
 @shared_task
 def send_event_reminders():
-    """Hourly: remind confirmed attendees of events starting in 24 to 48 hours, once each."""
+    """Hourly: remind confirmed attendees of events starting tomorrow (from 9am), once each."""
     from commissioning.actions.engagement import send_reminders
 
     send_reminders()

@@ -306,7 +306,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissioning.tasks.tell_pipeline_followers",
         "schedule": crontab(minute="*/15"),
     },
-    # Hourly: confirmed attendees of events starting in 24 to 48 hours are reminded, once each.
+    # Hourly: confirmed attendees of events starting tomorrow are reminded (from 9am), once each.
     "send-event-reminders": {
         "task": "commissioning.tasks.send_event_reminders",
         "schedule": crontab(minute=45),

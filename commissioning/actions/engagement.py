@@ -7,7 +7,7 @@ waiting list. A place given up goes to the first on the waiting list.
 Emails go after commit through ``commissioning.tasks``; ``notify=False`` sends none.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -238,16 +238,22 @@ def _offer_free_places(event, *, notify, now=None):
     return offered
 
 
-# The reminder goes to registrations of events starting between these many hours from now.
-REMINDER_WINDOW_HOURS = (24, 48)
+# Reminders go the day before an event (London's calendar), from this hour, so that
+# none arrives in the night; the hourly job picks up registrations made later that day.
+REMINDER_FROM_HOUR = 9
 
 
 def send_reminders(*, now=None):
-    """Hourly: email each confirmed attendee of an event starting in 24 to 48 hours,
-    once (``reminded_at``). Each in its own transaction: one failure is recorded on
-    its row and the others are still sent; a rerun sends nothing twice."""
+    """Hourly: email each confirmed attendee of an event starting tomorrow, once
+    (``reminded_at``), from 9am. Each in its own transaction: one failure is recorded
+    on its row and the others are still sent; a rerun sends nothing twice."""
     now = now or timezone.now()
-    start, end = (now + timedelta(hours=hours) for hours in REMINDER_WINDOW_HOURS)
+    local = timezone.localtime(now)
+    if local.hour < REMINDER_FROM_HOUR:
+        return 0
+    tomorrow = local.date() + timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    end = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min))
     due = Registration.objects.filter(
         event__cancelled_at__isnull=True,
         event__starts_at__gte=start,

@@ -1,7 +1,7 @@
-"""The reminder the day before an event: to confirmed attendees of events starting in 24
-to 48 hours, once each, one failure recorded without stopping the others."""
+"""The reminder the day before an event: to confirmed attendees of events starting
+tomorrow, from 9am, once each, one failure recorded without stopping the others."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def now():
-    return timezone.now()
+    """10am on a Thursday in London."""
+    return timezone.make_aware(datetime(2026, 12, 3, 10, 0))
 
 
-def event_in(now, hours, **fields):
-    return EngagementEventFactory(starts_at=now + timedelta(hours=hours), **fields)
+def event_in(now, hours, minutes=0, **fields):
+    return EngagementEventFactory(starts_at=now + timedelta(hours=hours, minutes=minutes), **fields)
 
 
 def test_confirmed_attendees_of_events_in_the_window_are_reminded_once(now):
@@ -38,11 +39,24 @@ def test_confirmed_attendees_of_events_in_the_window_are_reminded_once(now):
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("hours", [2, 23, 49, 24 * 7, -3])
+# Today at noon and at 11pm, the day after tomorrow at midnight, next week, three hours ago.
+@pytest.mark.parametrize("hours", [2, 13, 38, 24 * 7, -3])
 def test_events_outside_the_window_are_not_reminded(now, hours):
     registration(event_in(now, hours))
     assert actions.send_reminders(now=now) == 0
     assert mail.outbox == []
+
+
+def test_tomorrows_first_and_last_minutes_are_tomorrow(now):
+    registration(event_in(now, 14), email="midnight@example.org")
+    registration(event_in(now, 37, minutes=59), email="late@example.org")
+    assert actions.send_reminders(now=now) == 2
+
+
+def test_nothing_is_sent_before_9am(now):
+    registration(event_in(now, 30))
+    assert actions.send_reminders(now=now - timedelta(hours=2)) == 0
+    assert actions.send_reminders(now=now - timedelta(hours=1)) == 1
 
 
 def test_the_waiting_list_cancelled_places_and_cancelled_events_get_no_reminder(now):
@@ -80,8 +94,9 @@ def test_one_failing_row_is_recorded_and_the_others_are_still_sent(now, monkeypa
     assert [m.to for m in mail.outbox] == [["person1@example.org"]]
 
 
-def test_the_hourly_task_sends_the_reminders():
-    registration(event_in(timezone.now(), 30), email="task@example.org")
+def test_the_hourly_task_sends_the_reminders(now, time_machine):
+    time_machine.move_to(now)
+    registration(event_in(now, 30), email="task@example.org")
     tasks.send_event_reminders.delay()
     assert [m.to for m in mail.outbox] == [["task@example.org"]]
 
