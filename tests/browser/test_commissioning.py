@@ -159,6 +159,7 @@ def runs_a_market_day(page, phone, project, member_a, member_b, time_machine):
     sign_in(phone, member_a.email, PASSWORD)
     phone.visit(event_path)
     phone.follow(phone.get_by_role("link", name="Register an attendee"))
+    expect(heading(phone)).to_have_text("Register an attendee")
     phone.get_by_label("Attendee's name").fill("Priya Shah")
     phone.get_by_label("Attendee's email address").fill("priya@ladywood.example.org")
     phone.submit("Register")
@@ -169,6 +170,7 @@ def runs_a_market_day(page, phone, project, member_a, member_b, time_machine):
     sign_in(phone, member_b.email, PASSWORD)
     phone.visit(event_path)
     phone.follow(phone.get_by_role("link", name="Join the waiting list"))
+    expect(heading(phone)).to_have_text("Join the waiting list")
     expect(main(phone)).to_contain_text("The event is full.")
     phone.get_by_label("Attendee's name").fill("Tom Walker")
     phone.get_by_label("Attendee's email address").fill("tom@aston.example.org")
@@ -230,7 +232,10 @@ def plans_a_procurement_that_a_follower_hears_of(page, phone, project, commissio
 
     # The plan became an opportunity (published through the opportunity pages,
     # which their own tests drive); the commissioner links the two.
-    opportunity = open_opportunity(project.publisher, lots=1, title=PLAN)
+    opportunity = open_opportunity(
+        project.publisher, lots=1, title=PLAN, category=project.category, citywide=False
+    )
+    opportunity.wards.set(project.wards.all())
     mail.outbox.clear()
     page.visit(item_path)
     page.get_by_label("The opportunity it became").select_option(
@@ -269,6 +274,7 @@ def rates_a_kpi_return(page, phone, contract, member_b, time_machine):
     page.visit(f"/contracts/{contract.reference}/performance/")
     expect(main(page)).to_contain_text("No KPIs are set yet.")
     page.follow(page.get_by_role("link", name="Add a KPI"))
+    expect(page.get_by_text(f"{contract.reference} · {PLAN}")).to_be_visible()
     page.get_by_label("Indicator").fill("Older people at a lunch club each week")
     page.get_by_label("Target").fill("40")
     page.get_by_label("Unit").fill("people")
