@@ -207,10 +207,16 @@ def register(request, pk):
                     % {"name": registration.attendee_name},
                 )
             return redirect(event)
+    places_left = actions.places_left(event)
     return render(
         request,
         "commissioning/events/register.html",
-        {"form": form, "event": event, "places_left": actions.places_left(event)},
+        {
+            "form": form,
+            "event": event,
+            "places_left": places_left,
+            "heading": _("Register an attendee") if places_left else _("Join the waiting list"),
+        },
     )
 
 

@@ -106,8 +106,8 @@ def add_kpi(request, reference):
             return redirect("commissioning:contract_performance", contract.reference)
     return render(
         request,
-        "form_page.html",
-        {"form": form, "heading": _("Add a KPI"), "lead": contract.title},
+        "commissioning/contracts/performance_form.html",
+        {"form": form, "heading": _("Add a KPI"), "contract": contract},
     )
 
 
@@ -248,10 +248,6 @@ def rate(request, reference):
             return redirect("commissioning:contract_performance", contract.reference)
     return render(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Rate the contract's performance"),
-            "lead": contract.title,
-        },
+        "commissioning/contracts/performance_form.html",
+        {"form": form, "heading": _("Rate the contract's performance"), "contract": contract},
     )
