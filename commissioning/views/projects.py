@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -93,23 +92,12 @@ def project_detail(request, reference):
             "next_phase": NEXT_PHASE[Phase(project.phase)],
             "missing": actions.missing_for_next_phase(project),
             "can_manage": actions.can_manage(request.user, project),
-            "pipeline_items": _linked(project.pipeline_items.order_by("pk")),
-            "contracts": _linked(project.contracts.order_by("pk")),
+            "pipeline_items": project.pipeline_items.public()
+            .select_related("opportunity")
+            .order_by("pk"),
+            "contracts": project.contracts.order_by("pk"),
         },
     )
-
-
-def _linked(rows):
-    """``(title, address)`` of each row; the address is None while the page that shows
-    such rows is not installed (another part of the cycle builds it)."""
-    linked = []
-    for row in rows:
-        try:
-            url = row.get_absolute_url()
-        except NoReverseMatch:
-            url = None
-        linked.append((row.title, url))
-    return linked
 
 
 @GET_POST

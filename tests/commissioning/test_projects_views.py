@@ -16,6 +16,7 @@ from tests.commissioning.factories import (
     ProjectFactory,
 )
 from tests.factories import (
+    OpportunityFactory,
     OrganisationFactory,
     ServiceCategoryFactory,
     WardFactory,
@@ -118,6 +119,24 @@ def test_a_visitor_reads_the_project_with_its_cycle_and_links(visitor):
     ):
         assert text in page, text
     assert "Change the project" not in page and "Move to" not in page
+
+
+def test_the_project_page_links_what_came_from_it(visitor):
+    project = ProjectFactory()
+    published = OpportunityFactory(title="Befriending for older people")
+    PipelineItemFactory(project=project, title="Befriending plan", opportunity=published)
+    PipelineItemFactory(
+        project=project,
+        title="Draft plan",
+        opportunity=OpportunityFactory(title="Still a draft", published_at=None),
+    )
+    PipelineItemFactory(project=project, title="Dropped plan", withdrawn_at=published.published_at)
+    contract = ContractFactory(project=project, title="Befriending contract")
+    page = visitor.get(project.get_absolute_url()).content.decode()
+    assert reverse("opportunities:detail", args=[published.reference]) in page
+    assert "Draft plan" in page and "Still a draft" not in page
+    assert "Dropped plan" not in page
+    assert f'href="{contract.get_absolute_url()}"' in page
 
 
 def test_an_unknown_project_is_404(visitor):
