@@ -163,29 +163,43 @@ class Context:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        self.commissioners = {}
+        self.commissioners = {}  # publisher → its commissioner's user pk
+        self.members = {}  # other organisation → its member's user pk
+        self.leads = {}  # contract → its lead supplier
         self.projects = {}  # publisher → project pks
 
     def title(self):
         return self.text.title(self.rng.choice(self.wards)[1])
 
 
-def make_commissioners(ctx):
-    """One commissioner (an admin member) per publisher, ``commissioner<pk>@bench.example``."""
+def _admins(ctx, organisations, who):
+    """An admin member of each organisation, ``<who><pk>@bench.example``; ``{org: user}``."""
     users = User.objects.bulk_create(
-        User(
-            email=f"commissioner{pk}@bench.example",
-            full_name=f"Commissioner {pk}",
-            password="!",  # unusable: nobody signs in as a bench user
-            email_confirmed_at=ctx.now,
-        )
-        for pk in ctx.publishers
+        (
+            User(
+                email=f"{who}{pk}@bench.example",
+                full_name=f"{who.title()} {pk}",
+                password="!",  # unusable: nobody signs in as a bench user
+                email_confirmed_at=ctx.now,
+            )
+            for pk in organisations
+        ),
+        batch_size=BATCH,
     )
     Membership.objects.bulk_create(
-        Membership(organisation_id=pk, user=user, role=MembershipRole.ADMIN)
-        for pk, user in zip(ctx.publishers, users, strict=True)
+        (
+            Membership(organisation_id=pk, user=user, role=MembershipRole.ADMIN)
+            for pk, user in zip(organisations, users, strict=True)
+        ),
+        batch_size=BATCH,
     )
-    ctx.commissioners = {pk: user.pk for pk, user in zip(ctx.publishers, users, strict=True)}
+    return {pk: user.pk for pk, user in zip(organisations, users, strict=True)}
+
+
+def make_people(ctx):
+    """A commissioner for each publisher and a member for every other organisation."""
+    ctx.commissioners = _admins(ctx, ctx.publishers, "commissioner")
+    ctx.members = _admins(ctx, ctx.suppliers, "member")
 
 
 PHASES = [Phase.ANALYSE, Phase.PLAN, Phase.DO, Phase.REVIEW]
@@ -245,6 +259,7 @@ def make_projects(ctx, count):
                         project=project,
                         organisation_id=org,
                         kind=rng.choice(CoProductionPartner.Kind.values),
+                        added_by_id=project.lead_commissioner_id,
                     )
                 )
         PhaseMove.objects.bulk_create(moves)
@@ -306,7 +321,7 @@ def make_pipeline(ctx, count):
         rows = PipelineItem.objects.bulk_create(rows)
         _set_wards(PipelineItem, rows, wards)
         PipelineFollow.objects.bulk_create(
-            PipelineFollow(item=item, organisation_id=org)
+            PipelineFollow(item=item, organisation_id=org, created_by_id=ctx.members[org])
             for item in rows
             if item.withdrawn_at is None and rng.random() < FOLLOWED_SHARE
             for org in rng.sample(ctx.suppliers, rng.randint(1, 3))
@@ -372,6 +387,7 @@ def _suppliers(ctx, contracts):
             members += rng.randint(1, 3)
         subcontractor = rng.random() < SUBCONTRACTOR_SHARE
         orgs = rng.sample(ctx.suppliers, members + subcontractor)
+        ctx.leads[contract.pk] = orgs[0]
         roles = [SupplierRole.LEAD] + [SupplierRole.PARTNER] * (members - 1)
         roles += [SupplierRole.SUBCONTRACTOR] * subcontractor
         made += [
@@ -442,6 +458,7 @@ def _performance(ctx, contracts):
                         value=kpi.target * Decimal(rng.uniform(0.6, 1.3)).quantize(Decimal("0.01")),
                         commentary="",
                         submitted_at=min(now, _at(submitted)),
+                        submitted_by_id=ctx.members[ctx.leads[kpi.contract_id]],
                         late=late,
                     )
                 )
@@ -480,6 +497,7 @@ def _social_value(ctx, contracts):
                     period_end=end,
                     description="Delivered as pledged.",
                     submitted_at=min(ctx.now, _at(end + timedelta(days=20))),
+                    submitted_by_id=ctx.members[ctx.leads[pledge.contract_id]],
                 )
             )
             wards_of_return.append(wards or ctx.wards)
@@ -509,7 +527,8 @@ def make_events(ctx, count):
             publisher = rng.choice(ctx.publishers)
             starts = ctx.now + timedelta(days=rng.uniform(-3 * 365, 180), hours=rng.randint(0, 8))
             online = rng.random() < 0.4
-            past = starts < ctx.now
+            ends = starts + timedelta(hours=rng.randint(1, 4))
+            changed = ends + timedelta(days=7) < ctx.now and rng.random() < 0.3
             rows.append(
                 EngagementEvent(
                     project_id=_project_of(ctx, publisher, share=0.5),
@@ -518,7 +537,7 @@ def make_events(ctx, count):
                     title=ctx.title(),
                     description=ctx.text.summary(),
                     starts_at=starts,
-                    ends_at=starts + timedelta(hours=rng.randint(1, 4)),
+                    ends_at=ends,
                     online=online,
                     venue="" if online else f"{rng.choice(ctx.wards)[1]} Community Centre",
                     joining_details="A link is sent the day before." if online else "",
@@ -528,8 +547,10 @@ def make_events(ctx, count):
                     created_by_id=ctx.commissioners[publisher],
                     cancelled_at=starts - timedelta(days=3) if rng.random() < 0.03 else None,
                     what_changed="The specification now asks for evening sessions."
-                    if past and rng.random() < 0.3
+                    if changed
                     else "",
+                    what_changed_at=ends + timedelta(days=7) if changed else None,
+                    what_changed_by_id=ctx.commissioners[publisher] if changed else None,
                 )
             )
         rows = EngagementEvent.objects.bulk_create(rows)
@@ -546,6 +567,7 @@ def make_events(ctx, count):
                         attendee_name=f"Attendee {i}",
                         attendee_email=f"attendee{event.pk}-{i}@bench.example",
                         registered_at=at,
+                        registered_by_id=ctx.members[org],
                         place_confirmed_at=at if i < event.capacity else None,
                         cancelled_at=at + timedelta(days=1) if rng.random() < 0.05 else None,
                     )
@@ -651,7 +673,7 @@ def make_commissioning(*, seed=1, now=None, **sizes):
         raise ValueError("The database has no publishers or no other organisations: run dataset.py")
     took, started = {}, time.perf_counter()
     for name, make in [
-        ("commissioners", lambda: make_commissioners(ctx)),
+        ("people", lambda: make_people(ctx)),
         ("projects", lambda: make_projects(ctx, sizes["projects"])),
         ("pipeline", lambda: make_pipeline(ctx, sizes["pipeline"])),
         ("contracts", lambda: make_contracts(ctx, sizes["contracts"])),
