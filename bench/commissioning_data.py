@@ -76,8 +76,11 @@ SIZES = {
     "decommissionings": 3_000,
 }
 CITYWIDE_SHARE = 0.15
-PUBLISHED_SHARE = 0.25  # of pipeline items whose quarter has passed
-WITHDRAWN_SHARE = 0.05
+# Of the pipeline items whose quarter has passed: published as an opportunity,
+# withdrawn, and the rest still waiting (overdue); of those to come, withdrawn.
+PUBLISHED_SHARE = 0.7
+PAST_WITHDRAWN_SHARE = 0.15
+WITHDRAWN_SHARE = 0.03
 FOLLOWED_SHARE = 0.1
 CONSORTIUM_SHARE = 0.2
 SUBCONTRACTOR_SHARE = 0.05
@@ -294,7 +297,9 @@ def make_pipeline(ctx, count):
             opportunity = (
                 published.pop() if past and published and rng.random() < PUBLISHED_SHARE else None
             )
-            withdrawn = opportunity is None and rng.random() < WITHDRAWN_SHARE
+            withdrawn = opportunity is None and rng.random() < (
+                PAST_WITHDRAWN_SHARE / (1 - PUBLISHED_SHARE) if past else WITHDRAWN_SHARE
+            )
             wards.append(_wards(rng, ctx.wards))
             rows.append(
                 PipelineItem(
@@ -711,11 +716,23 @@ COUNTED = [
 ]
 
 
+def remove_commissioning():
+    """Empty every commissioning table and remove the bench's users, for ``--again``."""
+    tables = [t for t in connection.introspection.table_names() if t.startswith("commissioning_")]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    Membership.objects.filter(user__email__endswith="@bench.example").delete()
+    User.objects.filter(email__endswith="@bench.example").delete()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="opportunities")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="use the database a run kept")
+    parser.add_argument(
+        "--again", action="store_true", help="with --reuse: remove the rows made before, remake"
+    )
     for name, default in SIZES.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     args = parser.parse_args()
@@ -723,6 +740,10 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
     started = time.perf_counter()
     dataset.open_database(size=args.size, seed=args.seed, reuse=args.reuse)
+    if args.again:
+        removed = time.perf_counter()
+        remove_commissioning()
+        print(f"removed           the earlier rows in {time.perf_counter() - removed:.1f} s")
     if Contract.objects.exists():
         print("commissioning     already made; nothing to do")
         return
