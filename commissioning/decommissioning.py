@@ -41,6 +41,17 @@ def visible_to(user, contract):
     return decommissionings.filter(notice_given_at__isnull=False)
 
 
+def notices_given():
+    """Every decommissioning whose notice is given (public), newest notice first, with
+    the contract and publisher a row shows: read in that order from the partial index
+    ``decommissioning_notices_newest``, so a page reads only its own rows."""
+    return (
+        Decommissioning.objects.filter(notice_given_at__isnull=False)
+        .select_related("contract__publisher")
+        .order_by("-notice_given_at", "-pk")
+    )
+
+
 def affected_organisations(decommissioning):
     """The organisations told: the contract's suppliers still on it, and the other
     organisations the commissioner named as affected."""

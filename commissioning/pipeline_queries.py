@@ -1,17 +1,48 @@
 """Reads of the pipeline that are more than one line: the public search, an item's page,
 and what is coming in each ward (for the councillors' digest)."""
 
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
 from django.db.models import Prefetch, Q
 
 from commissioning.filters import PipelineFilter, PipelineShows
 from commissioning.models import PipelineFollow, PipelineItem
 from opportunities.filters import applied_filters
-from opportunities.queries import _without_nul
+from opportunities.queries import SearchDocument, _without_nul
 from organisations.models import Ward
 
-# Each word is a separate ``icontains`` over the title and summary; past this many
-# words the rest are ignored, so a pasted paragraph cannot build a huge query.
+# Without PostgreSQL, each word is a separate ``icontains`` over the title and summary;
+# past this many words the rest are ignored, so a pasted paragraph cannot build a huge query.
 MAX_WORDS = 10
+
+
+def _stored_search_document():
+    field = SearchVectorField()
+    field.set_attributes_from_name("search_document")
+    field.model = PipelineItem
+    return field
+
+
+class PipelineSearchDocument(SearchDocument):
+    """The item's stored search vector (title A, summary B, English): a generated,
+    GIN-indexed column on PostgreSQL (migration ``pipeline_search_and_indexes``),
+    named as a column of the query's pipeline table as opportunities name theirs."""
+
+    output_field = _field = _stored_search_document()
+
+
+def _full_text_match(items, words):
+    """PostgreSQL: every word, stemmed, in the title or summary, with the web-search
+    syntax the opportunity search takes ("quoted phrases", or, -not)."""
+    query = SearchQuery(words, search_type="websearch", config="english")
+    return items.alias(search=PipelineSearchDocument()).filter(search=query)
+
+
+def _every_word_match(items, words):
+    """Elsewhere (ADR 3): every word (up to ``MAX_WORDS``) in the title or the summary."""
+    for word in list(dict.fromkeys(words.lower().split()))[:MAX_WORDS]:
+        items = items.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return items
 
 
 def _listed():
@@ -30,13 +61,16 @@ def search_pipeline(params):
     on the filterset's bound form and left out. Items still to come are listed
     unless ``shows`` asks for published ones too; withdrawn items never are.
     Sorted by expected publication, soonest first, then by reference. Every
-    word searched for must be in the title or the summary.
+    word searched for must be in the title or the summary: on PostgreSQL as the
+    opportunity search matches (stemmed, on the stored search document), elsewhere
+    as a substring.
     """
     filterset = PipelineFilter(_without_nul(params), queryset=_listed())
     items = filterset.qs
     words = filterset.form.cleaned_data.get("q") or ""
-    for word in list(dict.fromkeys(words.lower().split()))[:MAX_WORDS]:
-        items = items.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    if words:
+        match = _full_text_match if connection.vendor == "postgresql" else _every_word_match
+        items = match(items, words)
     return filterset, items.order_by("expected_year", "expected_quarter", "reference")
 
 

@@ -9,6 +9,7 @@ follows an item and is emailed once when it is published as an opportunity
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,6 +152,8 @@ def link_opportunity(*, item, opportunity, by):
 
     Followers are emailed once the opportunity is published: the job that tells
     them runs when this commits, and every 15 minutes for drafts published later.
+    The item's ``published_at`` is the opportunity's; for a draft it stays empty
+    until ``mark_published`` (the same 15-minute job) finds the draft published.
     Refused with ``ValidationError`` on ``opportunity`` when it belongs to another
     publisher, is cancelled or is linked to another item, and with ``ValueError``
     when the item is withdrawn or already published as another opportunity.
@@ -165,9 +168,10 @@ def link_opportunity(*, item, opportunity, by):
             {"opportunity": _("Choose one of your opportunities not linked to another plan")}
         )
     item.opportunity = opportunity
+    item.published_at = opportunity.published_at  # empty for a draft: see mark_published
     try:
         with transaction.atomic():
-            item.save(update_fields=["opportunity"])
+            item.save(update_fields=["opportunity", "published_at"])
     except IntegrityError as error:  # linked to another item at the same moment
         raise ValidationError(
             {"opportunity": _("That opportunity was just linked to another plan")}
@@ -204,6 +208,19 @@ def unfollow(*, item, organisation, by):
     PipelineFollow.objects.filter(item=item, organisation=organisation).delete()
 
 
+def mark_published():
+    """Copy ``published_at`` onto the items whose linked draft has been published since
+    it was linked; returns how many. Idempotent: one ``UPDATE`` on the condition, over
+    the partial index of linked items not yet marked. Run every 15 minutes by
+    ``tell_followers``, before the followers are told."""
+    opportunity = Opportunity.objects.filter(pk=OuterRef("opportunity_id"))
+    return PipelineItem.objects.filter(
+        published_at__isnull=True,
+        opportunity__isnull=False,
+        opportunity__published_at__isnull=False,
+    ).update(published_at=Subquery(opportunity.values("published_at")[:1]))
+
+
 def due_follows(item_id=None):
     """Follows not yet told whose item's opportunity is published and not cancelled."""
     due = PipelineFollow.objects.filter(
@@ -222,7 +239,11 @@ def tell_followers(*, item_id=None):
     (``portal.batch``) and marked ``told_at`` in the same transaction as its email
     is sent: a follow whose email fails records the failure, stays untold for the
     next run, and does not stop the others. Returns how many follows were told.
+    Run for every item (the 15-minute job), it first marks the items whose linked
+    draft has been published since (``mark_published``).
     """
+    if item_id is None:
+        mark_published()
     return batch.each_in_its_own_transaction(
         PipelineFollow,
         due_follows(item_id).order_by("pk").values_list("pk", flat=True),

@@ -60,6 +60,15 @@ class Decommissioning(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("decommissioning")
+        indexes = [
+            # The public list of notices given, newest first (``decommissioning.notices_given``).
+            models.Index(
+                models.OrderBy(models.F("notice_given_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(notice_given_at__isnull=False),
+                name="decommissioning_notices_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.contract}"

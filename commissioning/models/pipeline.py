@@ -2,7 +2,15 @@
 
 A ``PipelineItem`` becomes an opportunity when its commissioner links the
 published opportunity to it (``opportunity``); organisations that follow the
-item are then emailed once (``PipelineFollow.told_at``).
+item are then emailed once (``PipelineFollow.told_at``). ``published_at`` copies
+when that opportunity was published (set by ``link_opportunity``, or by the
+15-minute job for a linked draft published later), so the list of items still
+to come reads a partial index in the order it shows.
+
+On PostgreSQL the table also has ``search_document``, a stored generated
+column (title A, summary B, English) with a GIN index, as opportunities have
+(ADR 3, migration ``pipeline_search_and_indexes``); the model does not declare
+it, SQLite has none.
 """
 
 from django.conf import settings
@@ -23,9 +31,16 @@ class PipelineItemQuerySet(models.QuerySet):
 
     def coming(self):
         """Planned and not yet published as an opportunity: no opportunity linked, or
-        only a draft one (a draft is not public, so the item is still to come)."""
+        only a draft one (a draft is not public, so the item is still to come).
+
+        ``published_at`` is set only once the opportunity is published, so its
+        being empty is what lets the partial index ``pipeline_coming`` serve this;
+        the opportunity is checked too, so a draft published since, whose item the
+        15-minute job has not yet marked, is not listed as still to come.
+        """
         return self.public().filter(
-            models.Q(opportunity__isnull=True) | models.Q(opportunity__published_at__isnull=True)
+            models.Q(published_at__isnull=True),
+            models.Q(opportunity__isnull=True) | models.Q(opportunity__published_at__isnull=True),
         )
 
     def published(self):
@@ -73,6 +88,8 @@ class PipelineItem(models.Model):
         related_name="pipeline_item",
         verbose_name=_("published as"),
     )
+    # When the linked opportunity was published (copied from it); empty while still to come.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(_("why it was withdrawn"), max_length=2000, blank=True)
 
@@ -90,7 +107,21 @@ class PipelineItem(models.Model):
                 name="pipeline_quarter_1_to_4",
             ),
         ]
-        indexes = [models.Index(fields=["expected_year", "expected_quarter"])]
+        indexes = [
+            models.Index(fields=["expected_year", "expected_quarter"]),
+            # The default list: still to come, soonest expected first (``coming()``).
+            models.Index(
+                fields=["expected_year", "expected_quarter", "reference"],
+                condition=models.Q(withdrawn_at__isnull=True, published_at__isnull=True),
+                name="pipeline_coming",
+            ),
+            # The 15-minute job: linked items not yet marked published (a few drafts).
+            models.Index(
+                fields=["opportunity"],
+                condition=models.Q(published_at__isnull=True, opportunity__isnull=False),
+                name="pipeline_linked_unpublished",
+            ),
+        ]
 
     def __str__(self):
         return self.title

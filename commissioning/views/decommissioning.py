@@ -19,6 +19,7 @@ from commissioning.decommissioning import (
     earliest_with_full_notice,
     is_short_notice,
     may_plan,
+    notices_given,
     visible_to,
 )
 from commissioning.forms.decommissioning import ConfirmForm, DecommissioningForm
@@ -161,12 +162,7 @@ def decommissioning(request, reference, pk):
 @require_safe
 def decommissioning_list(request):
     """Every notice given, the newest first."""
-    given = (
-        Decommissioning.objects.filter(notice_given_at__isnull=False)
-        .select_related("contract__publisher")
-        .order_by("-notice_given_at", "-pk")
-    )
-    page = BoundedPaginator(given, PER_PAGE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(notices_given(), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "commissioning/decommissioning/list.html",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from commissioning.actions import pipeline as actions
 from commissioning.models import PipelineFollow, PipelineItem
+from opportunities.actions import publish
 from tests.commissioning.factories import PipelineItemFactory, ProjectFactory
 from tests.factories import (
     MembershipFactory,
@@ -233,6 +234,7 @@ def test_an_item_links_to_one_of_the_publishers_drafts(publisher, officer):
     assert item.opportunity == draft
     assert PipelineItem.objects.coming().filter(pk=item.pk).exists()  # a draft is not public
     assert not item.is_published
+    assert item.published_at is None
 
 
 def test_linking_a_published_opportunity_publishes_the_item(publisher, officer):
@@ -243,6 +245,41 @@ def test_linking_a_published_opportunity_publishes_the_item(publisher, officer):
 
     assert list(PipelineItem.objects.published()) == [item]
     assert not PipelineItem.objects.coming().exists()
+    item.refresh_from_db()
+    assert item.published_at == opportunity.published_at
+
+
+def test_a_linked_draft_published_later_flips_the_item_to_published(publisher, officer):
+    item = PipelineItemFactory(publisher=publisher)
+    other = PipelineItemFactory(publisher=publisher)
+    draft = OpportunityFactory(
+        publisher=publisher, published_at=None, short_window_reason="The service must not stop."
+    )
+    actions.link_opportunity(item=item, opportunity=draft, by=officer)
+
+    publish(opportunity=draft, by=officer)
+
+    # At once: the list checks the opportunity too, before the job marks the item.
+    assert list(PipelineItem.objects.coming()) == [other]
+    assert list(PipelineItem.objects.published()) == [item]
+    # The 15-minute job copies the date, once.
+    assert actions.tell_followers() == 0
+    item.refresh_from_db()
+    draft.refresh_from_db()
+    assert item.published_at == draft.published_at is not None
+    assert actions.mark_published() == 0
+    assert list(PipelineItem.objects.coming()) == [other]
+
+
+def test_marking_published_leaves_drafts_and_unlinked_items_alone(publisher, officer):
+    draft = OpportunityFactory(publisher=publisher, published_at=None)
+    linked = PipelineItemFactory(publisher=publisher, opportunity=draft)
+    unlinked = PipelineItemFactory(publisher=publisher)
+
+    assert actions.mark_published() == 0
+
+    assert PipelineItem.objects.filter(published_at__isnull=True).count() == 2
+    assert set(PipelineItem.objects.coming()) == {linked, unlinked}
 
 
 def test_another_publishers_opportunity_cannot_be_linked(publisher, officer):
