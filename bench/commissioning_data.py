@@ -284,7 +284,7 @@ def make_pipeline(ctx, count):
     published = list(
         Opportunity.objects.filter(published_at__isnull=False)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "published_at")
     )
     rng.shuffle(published)
     for numbers in _batches(count):
@@ -294,8 +294,10 @@ def make_pipeline(ctx, count):
             year = rng.randint(year_now - YEARS + 1, year_now + 2)
             quarter = rng.randint(1, 4)
             past = (year, quarter) < (year_now, quarter_now)
-            opportunity = (
-                published.pop() if past and published and rng.random() < PUBLISHED_SHARE else None
+            opportunity, published_at = (
+                published.pop()
+                if past and published and rng.random() < PUBLISHED_SHARE
+                else (None, None)
             )
             withdrawn = opportunity is None and rng.random() < (
                 PAST_WITHDRAWN_SHARE / (1 - PUBLISHED_SHARE) if past else WITHDRAWN_SHARE
@@ -317,6 +319,7 @@ def make_pipeline(ctx, count):
                     contact_email="commissioning@example.org",
                     created_by_id=ctx.commissioners[publisher],
                     opportunity_id=opportunity,
+                    published_at=published_at,
                     withdrawn_at=ctx.now - timedelta(days=rng.uniform(1, 700))
                     if withdrawn
                     else None,

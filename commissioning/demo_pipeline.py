@@ -187,8 +187,10 @@ def seed(*, publisher, commissioner, projects, opportunity):
             if name in organisations:
                 PipelineFollow.objects.get_or_create(item=item, organisation=organisations[name])
         if index == 0 and item.opportunity_id is None:
-            PipelineItem.objects.filter(pk=item.pk).update(opportunity=opportunity)
-            item.opportunity = opportunity
+            PipelineItem.objects.filter(pk=item.pk).update(
+                opportunity=opportunity, published_at=opportunity.published_at
+            )
+            item.opportunity, item.published_at = opportunity, opportunity.published_at
         items[title] = item
     published = items[PLANS[0][0]]
     if published.opportunity_id and published.opportunity.published_at is not None:
