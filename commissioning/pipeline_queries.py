@@ -50,6 +50,8 @@ def _listed():
     return (
         PipelineItem.objects.public()
         .select_related("publisher", "category", "opportunity")
+        # A row shows the opportunity's reference and title, never its long description.
+        .defer("opportunity__description", "opportunity__description_html")
         .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
     )
 

@@ -34,13 +34,21 @@ class PipelineItemQuerySet(models.QuerySet):
         only a draft one (a draft is not public, so the item is still to come).
 
         ``published_at`` is set only once the opportunity is published, so its
-        being empty is what lets the partial index ``pipeline_coming`` serve this;
-        the opportunity is checked too, so a draft published since, whose item the
-        15-minute job has not yet marked, is not listed as still to come.
+        being empty is what lets the partial index ``pipeline_coming`` serve this.
+        The linked opportunity is checked too, so a draft published since, whose
+        item the 15-minute job has not yet marked, is not listed as still to come:
+        by a subquery, looked up by key for the few linked items only, not a join
+        (with one, PostgreSQL reads the items in opportunity order instead).
         """
-        return self.public().filter(
-            models.Q(published_at__isnull=True),
-            models.Q(opportunity__isnull=True) | models.Q(opportunity__published_at__isnull=True),
+        linked = Opportunity.objects.filter(pk=models.OuterRef("opportunity_id")).order_by()
+        return (
+            self.public()
+            .alias(opportunity_published_at=models.Subquery(linked.values("published_at")[:1]))
+            .filter(
+                models.Q(published_at__isnull=True),
+                models.Q(opportunity__isnull=True)
+                | models.Q(opportunity_published_at__isnull=True),
+            )
         )
 
     def published(self):

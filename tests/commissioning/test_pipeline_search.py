@@ -115,6 +115,12 @@ def test_postgres_default_list_reads_the_partial_index_in_its_order():
     plan = _explain(items[:20])
     assert "pipeline_coming" in plan, plan
     assert "Sort" not in plan.split("pipeline_coming")[0], plan
+    # The paginator's count reads the same index, and looks up a linked opportunity
+    # by its key: it neither walks the items in opportunity order nor reads every
+    # opportunity.
+    count = _explain(items.order_by().values("pk")[:1001])
+    assert "pipeline_coming" in count, count
+    assert "Seq Scan" not in count and "Merge" not in count, count
 
 
 @pytest.mark.postgres
