@@ -85,6 +85,7 @@ def test_one_plan_is_published_as_the_opportunity_and_its_followers_were_told(de
 
     published = PipelineItem.objects.published().get()
     assert published.opportunity == demo["opportunity"]
+    assert published.published_at == demo["opportunity"].published_at is not None
     assert published.follows.exists()
     assert not published.follows.filter(told_at__isnull=True).exists()
     assert mail.outbox == []
