@@ -5,7 +5,8 @@ public lists. The page is served by aggregate queries (``commissioning.spend``);
 the CSV lists every matching contract, streamed, so people can check the sums.
 """
 
-from django.db.models import F
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from commissioning import spend
 from commissioning.charts import bar_chart, percent
-from commissioning.models import ContractKind
+from commissioning.models import Contract, ContractKind
 from commissioning.postcodes import NSPL_ATTRIBUTION
 from organisations.models import LegalForm
 from portal.csv import writer
@@ -131,44 +132,63 @@ class _Echo:
         return value
 
 
+CHUNK_ROWS = 2000
+
+
 def _csv_rows(contracts):
+    """The CSV's rows, read in one query through a server-side cursor: each contract with
+    its lead supplier and its ward names (a Postgres array, in the same row), so neither
+    the queries nor the memory grow with the number of contracts."""
     kinds = dict(ContractKind.choices)
     forms = dict(LegalForm.choices)
+    ward_names = ArraySubquery(
+        Contract.wards.through.objects.filter(contract=OuterRef("pk"))
+        .order_by("ward__name")
+        .values("ward__name")
+    )
     rows = (
         spend.with_lead(contracts)
-        .select_related("publisher", "category")
-        .prefetch_related("wards")
-        .annotate(
-            lead_name=F("lead__organisation__name"),
-            lead_form=F("lead__organisation__legal_form"),
-            lead_band=F("lead__organisation__income_band"),
-            lead_staff=F("lead__organisation__paid_staff"),
-        )
         .order_by("starts_on", "reference")
+        .values_list(
+            "reference",
+            "title",
+            "kind",
+            "publisher__name",
+            "category__name",
+            "starts_on",
+            "ends_on",
+            "value",
+            "citywide",
+            "lead__organisation__name",
+            "lead__organisation__legal_form",
+            "lead__organisation__income_band",
+            "lead__organisation__paid_staff",
+            ward_names,
+        )
     )
-    for contract in rows.iterator(chunk_size=2000):
-        wards = [ward.name for ward in contract.wards.all()]
-        small = contract.lead_band in spend.SMALL_INCOME_BANDS or (
-            contract.lead_staff is not None
-            and contract.lead_staff <= spend.SMALL_ORGANISATION_MAX_STAFF
+    for row in rows.iterator(chunk_size=CHUNK_ROWS):
+        (reference, title, kind, publisher, category, starts_on, ends_on, value, citywide) = row[:9]
+        lead_name, lead_form, lead_band, lead_staff, wards = row[9:]
+        small = lead_band in spend.SMALL_INCOME_BANDS or (
+            lead_staff is not None and lead_staff <= spend.SMALL_ORGANISATION_MAX_STAFF
         )
         yield [
-            contract.reference,
-            contract.title,
-            kinds.get(contract.kind, contract.kind),
-            contract.publisher.name,
-            contract.category.name,
-            contract.starts_on.year,
-            contract.starts_on.isoformat(),
-            contract.ends_on.isoformat(),
-            contract.value,
-            contract.lead_name,
-            forms.get(contract.lead_form, ""),
-            "yes" if contract.lead_form in spend.THIRD_SECTOR_FORMS else "no",
+            reference,
+            title,
+            kinds.get(kind, kind),
+            publisher,
+            category,
+            starts_on.year,
+            starts_on.isoformat(),
+            ends_on.isoformat(),
+            value,
+            lead_name,
+            forms.get(lead_form, ""),
+            "yes" if lead_form in spend.THIRD_SECTOR_FORMS else "no",
             "yes" if small else "no",
-            "yes" if contract.citywide else "no",
+            "yes" if citywide else "no",
             "; ".join(wards),
-            "" if contract.citywide or not wards else round(contract.value / len(wards), 2),
+            "" if citywide or not wards else round(value / len(wards), 2),
         ]
 
 
@@ -180,8 +200,13 @@ def spend_csv(request):
 
     def lines():
         yield "\ufeff" + out.writerow(CSV_HEADER)
+        batch = []  # rows are sent a chunk at a time, not one write per row
         for row in _csv_rows(contracts):
-            yield out.writerow(row)
+            batch.append(out.writerow(row))
+            if len(batch) == CHUNK_ROWS:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="spend.csv"'

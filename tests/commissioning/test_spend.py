@@ -280,3 +280,24 @@ def test_the_page_takes_the_same_number_of_queries_for_3_or_30_contracts(client)
     many = _queries_of_page(client)
     assert few == many
     assert many <= 15
+
+
+def _queries_of_csv(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("commissioning:spend_csv"))
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return len(queries), len(text.splitlines()) - 1
+
+
+def test_the_csv_takes_the_same_number_of_queries_for_3_or_30_contracts(client, monkeypatch):
+    from commissioning.views import spend as views
+
+    monkeypatch.setattr(views, "CHUNK_ROWS", 5)  # several chunks of rows, not one
+    wards = [WardFactory(), WardFactory(), WardFactory()]
+    _contracts(3, wards)
+    few, rows = _queries_of_csv(client)
+    assert rows == 3
+    _contracts(27, wards)
+    many, rows = _queries_of_csv(client)
+    assert rows == 30
+    assert few == many
