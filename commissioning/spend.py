@@ -19,10 +19,12 @@ contracts. How contracts are counted:
   is split equally between them, like a contract's value.
 """
 
+import logging
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -55,6 +57,8 @@ from organisations.models import (
     ServiceCategory,
     SizeClass,
 )
+
+logger = logging.getLogger(__name__)
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -314,15 +318,70 @@ def share(part, whole):
     return round(Decimal(part) * 100 / whole) if whole else None
 
 
-def spend_report(params):
-    """Everything the spend page shows for ``params``, in a fixed number of queries."""
-    filterset, contracts = filtered_contracts(params)
+FIGURES_KEPT_FOR_SECONDS = 300
+GENERATION = "commissioning:spend:generation"
+
+
+def forget_figures():
+    """Drop every kept set of figures now (as ``opportunities.listings.drop_all``): call it
+    once contracts, their suppliers or wards, pledges or social value returns change
+    (``transaction.on_commit(forget_figures)``). Without it, kept figures are at most
+    ``FIGURES_KEPT_FOR_SECONDS`` old."""
+    try:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet, or dropped by the cache
+            cache.set(GENERATION, 1, timeout=None)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The kept spend figures were not dropped: %r", error)
+
+
+def _key(filterset):
+    """The figures' key: the generation and the filters applied (invalid ones left out)."""
+    applied = getattr(filterset.form, "cleaned_data", {})  # none when no filter is given
+    parts = [
+        applied.get("year_from") or "",
+        applied.get("year_to") or "",
+        getattr(applied.get("publisher"), "pk", ""),
+        getattr(applied.get("category"), "pk", ""),
+    ]
+    return ":".join(["commissioning:spend", str(cache.get(GENERATION, 0)), *map(str, parts)])
+
+
+def _kept(filterset, make):
+    """``make()``, kept under the filters applied for this generation; made afresh for
+    each request when the cache does not answer."""
+    try:
+        key = _key(filterset)
+        value = cache.get(key)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The spend figures are made afresh: the cache did not answer (%r)", error)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, timeout=FIGURES_KEPT_FOR_SECONDS)
+        except Exception as error:
+            logger.warning("The spend figures were not kept: %r", error)
+    return value
+
+
+def _figures(contracts):
     report = breakdowns(contracts)
     report["totals"].update(suppliers(contracts))
     return {
-        "filterset": filterset,
         **report,
         "by_ward": by_ward(contracts),
         "social_value": social_value.pledged_and_delivered_by_unit(contracts),
         "social_value_by_ward": social_value.pledged_and_delivered_by_ward(contracts),
     }
+
+
+def spend_report(params):
+    """Everything the spend page shows for ``params``, in a fixed number of queries.
+
+    The figures are aggregates over every matching contract (eight queries, most of a
+    second at 100,000 contracts), so they are kept for ``FIGURES_KEPT_FOR_SECONDS``
+    under the filters applied, and made afresh after ``forget_figures``."""
+    filterset, contracts = filtered_contracts(params)
+    return {"filterset": filterset, **_kept(filterset, lambda: _figures(contracts))}
