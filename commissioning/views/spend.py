@@ -139,8 +139,9 @@ def _csv_rows(contracts):
     """The CSV's rows, read in one query through a server-side cursor: each contract with
     its lead supplier and its ward names (a Postgres array, in the same row), so neither
     the queries nor the memory grow with the number of contracts."""
-    kinds = dict(ContractKind.choices)
-    forms = dict(LegalForm.choices)
+    # Labels translated once, not once a row (a lazy string is translated each time).
+    kinds = {value: str(label) for value, label in ContractKind.choices}
+    forms = {value: str(label) for value, label in LegalForm.choices}
     ward_names = ArraySubquery(
         Contract.wards.through.objects.filter(contract=OuterRef("pk"))
         .order_by("ward__name")
