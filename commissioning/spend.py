@@ -88,15 +88,13 @@ def _value_if(condition, value="value"):
     return Coalesce(Sum(Case(When(condition, then=value), default=ZERO, output_field=MONEY)), ZERO)
 
 
-def figures(value="value", organisation="lead__organisation", count="pk"):
-    """The aggregates every breakdown shows, over contracts with the ``lead`` relation (or,
-    with other paths, over lead supplier rows: ``value="contract__value"``,
-    ``organisation="organisation"``)."""
+def figures(value="value"):
+    """The aggregates every breakdown shows, over contracts with the ``lead`` relation."""
     # "value" comes last: once it names an aggregate, "value" no longer means the field.
     return {
-        "contracts": Count(count),  # one row a contract: the lead join is one to one
-        "third_sector_value": _value_if(third_sector(organisation), value),
-        "small_value": _value_if(micro_or_small(organisation), value),
+        "contracts": Count("pk"),  # one row a contract: the lead join is one to one
+        "third_sector_value": _value_if(third_sector("lead__organisation"), value),
+        "small_value": _value_if(micro_or_small("lead__organisation"), value),
         "value": Coalesce(Sum(value, output_field=MONEY), ZERO),
     }
 

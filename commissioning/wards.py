@@ -8,13 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from commissioning import spend
-from commissioning.models import (
-    Contract,
-    ContractSupplier,
-    PipelineItem,
-    SocialValueLine,
-    SupplierRole,
-)
+from commissioning.models import Contract, PipelineItem, SocialValueLine
 from opportunities.queries import search_opportunities
 from organisations.models import Organisation
 from tenders.awards import awarded_value, search_awards
@@ -50,24 +44,22 @@ def recent_awards(ward, *, listed=LISTED):
     return awards
 
 
+def _organisations_of(ward):
+    return Organisation.objects.filter(Q(ward=ward) | Q(wards_served=ward)).values("pk")
+
+
 def spend_with_local_organisations(ward, *, listed=LISTED):
     """Contract value whose lead supplier is based in the ward (``based``), works there
     (``working``: in its wards served, wherever it is based), and the organisations
-    based or working there with the most contract value (``organisations``).
-
-    The ward's organisations are read first (two small queries), so the planner knows
-    how few they are and reads their lead supplier rows by index, not every contract."""
-    based_here = list(Organisation.objects.filter(ward=ward).values_list("pk", flat=True))
-    serving = Organisation.wards_served.through.objects.filter(ward=ward)
-    working_here = list(serving.values_list("organisation", flat=True))
-    leads = ContractSupplier.objects.filter(role=SupplierRole.LEAD)
-    lead_figures = spend.figures("contract__value", "organisation", "contract")
-    based = leads.filter(organisation__in=based_here).aggregate(**lead_figures)
-    working = leads.filter(organisation__in=working_here).aggregate(**lead_figures)
+    based or working there with the most contract value (``organisations``)."""
+    contracts = spend.with_lead(Contract.objects.all())
+    based = contracts.filter(lead__organisation__ward=ward).aggregate(**spend.figures())
+    serving = Organisation.wards_served.through.objects.filter(ward=ward).values("organisation")
+    working = contracts.filter(lead__organisation__in=serving).aggregate(**spend.figures())
     organisations = list(
-        leads.filter(organisation__in={*based_here, *working_here})
-        .values(name=F("organisation__name"), slug=F("organisation__slug"))
-        .annotate(value=Sum("contract__value"), contracts=Count("contract"))
+        contracts.filter(lead__organisation__in=_organisations_of(ward))
+        .values(name=F("lead__organisation__name"), slug=F("lead__organisation__slug"))
+        .annotate(value=Sum("value"), contracts=Count("pk"))
         .order_by("-value", "name")[:listed]
     )
     return {"based": based, "working": working, "organisations": organisations}
