@@ -19,16 +19,19 @@ contracts. How contracts are counted:
   is split equally between them, like a contract's value.
 """
 
+import logging
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
     ExpressionWrapper,
-    F,
     FilteredRelation,
     Func,
     IntegerField,
@@ -54,6 +57,8 @@ from organisations.models import (
     ServiceCategory,
     SizeClass,
 )
+
+logger = logging.getLogger(__name__)
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -163,35 +168,6 @@ def filtered_contracts(params):
     return filterset, filterset.qs
 
 
-def _grouped(contracts, **group):
-    return list(with_lead(contracts).values(**group).annotate(**figures()).order_by(*group.keys()))
-
-
-def totals(contracts):
-    """The figures over every matching contract, with the distinct suppliers."""
-    result = with_lead(contracts).aggregate(**figures())
-    suppliers = ContractSupplier.objects.filter(contract__in=contracts.values("pk")).aggregate(
-        suppliers=Count("organisation", distinct=True),
-        third_sector_suppliers=Count(
-            Case(When(third_sector(), then="organisation")), distinct=True
-        ),
-        small_suppliers=Count(Case(When(micro_or_small(), then="organisation")), distinct=True),
-    )
-    return {**result, **suppliers}
-
-
-def by_year(contracts):
-    return _grouped(contracts, year=ExtractYear("starts_on"))
-
-
-def by_publisher(contracts):
-    return _grouped(contracts, name=F("publisher__name"), slug=F("publisher__slug"))
-
-
-def by_category(contracts):
-    return _grouped(contracts, name=F("category__name"), slug=F("category__slug"))
-
-
 class _RowCount(Func):
     """``COUNT(*)`` that Django does not take for an aggregate, so a subquery using it
     has no GROUP BY: PostgreSQL then runs it as one index lookup a row."""
@@ -208,22 +184,131 @@ def ward_count(through, owner, outer="pk"):
     )
 
 
+def _contract_rows(contracts):
+    """``(sql, params)``: one row a matching contract (``id``, ``value``, ``citywide``,
+    ``publisher_id``, ``category_id``, ``year``, and whether its lead supplier is
+    ``third`` sector or ``small``), for the aggregates below to read once."""
+    flag = BooleanField()
+    rows = (
+        with_lead(contracts)
+        .order_by()
+        .values(
+            "id",
+            "value",
+            "citywide",
+            "publisher_id",
+            "category_id",
+            year=ExtractYear("starts_on"),
+            third=ExpressionWrapper(third_sector("lead__organisation"), output_field=flag),
+            small=ExpressionWrapper(micro_or_small("lead__organisation"), output_field=flag),
+        )
+    )
+    return rows.query.sql_with_params()
+
+
+_SUMS = """COUNT(*) AS contracts,
+    COALESCE(SUM(CASE WHEN c.third THEN {value} ELSE 0 END), 0) AS third_sector_value,
+    COALESCE(SUM(CASE WHEN c.small THEN {value} ELSE 0 END), 0) AS small_value,
+    COALESCE(SUM({value}), 0) AS value"""
+
+# Every breakdown but the wards in one pass over the contracts: GROUPING SETS gives the
+# total, each year, publisher and category, and each place (citywide, in named wards,
+# no ward recorded). ``c.id IN (...)`` in the select list is one hashed lookup table.
+_BREAKDOWNS = f"""
+SELECT g.*, p.name AS publisher_name, p.slug AS publisher_slug,
+    k.name AS category_name, k.slug AS category_slug
+FROM (
+    SELECT GROUPING(c.year) = 0 AS by_year, GROUPING(c.publisher_id) = 0 AS by_publisher,
+        GROUPING(c.category_id) = 0 AS by_category, GROUPING(c.place) = 0 AS by_place,
+        c.year, c.publisher_id, c.category_id, c.place, {_SUMS.format(value="c.value")}
+    FROM (
+        SELECT c.*, CASE WHEN c.citywide THEN 'citywide'
+            WHEN c.id IN (SELECT contract_id FROM commissioning_contract_wards) THEN 'wards'
+            ELSE 'nowhere' END AS place
+        FROM ({{rows}}) c
+    ) c
+    GROUP BY GROUPING SETS ((), (c.year), (c.publisher_id), (c.category_id), (c.place))
+) g
+LEFT JOIN organisations_organisation p ON p.id = g.publisher_id
+LEFT JOIN organisations_servicecategory k ON k.id = g.category_id
+"""  # noqa: S608 (only constants here; the rows' SQL comes from the ORM, with parameters)
+
+# A contract in named wards gives each of them value / its number of wards; the number
+# is counted once a contract (a window over the wards table), not once a ward row.
+_BY_WARD = f"""
+SELECT w.name, w.slug, {_SUMS.format(value="c.value / cw.wards")}
+FROM ({{rows}}) c
+JOIN (
+    SELECT contract_id, ward_id, COUNT(*) OVER (PARTITION BY contract_id) AS wards
+    FROM commissioning_contract_wards
+) cw ON cw.contract_id = c.id
+JOIN organisations_ward w ON w.id = cw.ward_id
+WHERE NOT c.citywide
+GROUP BY w.id, w.name, w.slug
+ORDER BY value DESC, w.name
+"""  # noqa: S608 (as above)
+
+
+def _fetch(template, contracts):
+    rows_sql, params = _contract_rows(contracts)
+    with connection.cursor() as cursor:
+        cursor.execute(template.format(rows=rows_sql), params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _figures_of(row):
+    return {key: row[key] for key in ("contracts", "third_sector_value", "small_value", "value")}
+
+
+def _empty():
+    nothing = Decimal(0)
+    return {"contracts": 0, "third_sector_value": nothing, "small_value": nothing, "value": nothing}
+
+
+def breakdowns(contracts):
+    """The figures over every matching contract (``totals``, without suppliers), by year,
+    publisher and category, and for contracts ``citywide``, in named wards and with no
+    ward (``nowhere``): one query."""
+    result = {"totals": _empty(), "by_year": [], "by_publisher": [], "by_category": []}
+    places = {"citywide": _empty(), "wards": _empty(), "nowhere": _empty()}
+    for row in _fetch(_BREAKDOWNS, contracts):
+        figures_ = _figures_of(row)
+        if row["by_year"]:
+            result["by_year"].append({"year": int(row["year"]), **figures_})
+        elif row["by_publisher"]:
+            name, slug = row["publisher_name"], row["publisher_slug"]
+            result["by_publisher"].append({"name": name, "slug": slug, **figures_})
+        elif row["by_category"]:
+            name, slug = row["category_name"], row["category_slug"]
+            result["by_category"].append({"name": name, "slug": slug, **figures_})
+        elif row["by_place"]:
+            places[row["place"]] = figures_
+        else:
+            result["totals"] = figures_
+    result["by_year"].sort(key=lambda row: row["year"])
+    for key in ("by_publisher", "by_category"):
+        result[key].sort(key=lambda row: (row["name"], row["slug"]))
+    return {**result, "citywide": places["citywide"], "nowhere": places["nowhere"]}
+
+
+def suppliers(contracts):
+    """How many distinct suppliers (any role) the matching contracts have, and of them
+    how many are third sector and how many micro or small."""
+    return ContractSupplier.objects.filter(contract__in=contracts.values("pk")).aggregate(
+        suppliers=Count("organisation", distinct=True),
+        third_sector_suppliers=Count(
+            Case(When(third_sector(), then="organisation")), distinct=True
+        ),
+        small_suppliers=Count(Case(When(micro_or_small(), then="organisation")), distinct=True),
+    )
+
+
 def by_ward(contracts):
-    """``(ward rows, citywide figures, no-ward figures)``; a ward row's value is its equal
-    share of each contract in it, so ward rows, citywide and no-ward add up to the total."""
-    share = ExpressionWrapper(
-        F("value") / ward_count(Contract.wards.through, "contract"), output_field=MONEY
-    )
-    wards = list(
-        with_lead(contracts.filter(citywide=False, wards__isnull=False))
-        .alias(share=share)
-        .values(name=F("wards__name"), slug=F("wards__slug"))
-        .annotate(**figures(F("share")))
-        .order_by("-value", "name")
-    )
-    citywide = with_lead(contracts.filter(citywide=True)).aggregate(**figures())
-    nowhere = with_lead(contracts.filter(citywide=False, wards__isnull=True)).aggregate(**figures())
-    return wards, citywide, nowhere
+    """Rows of ward ``name``, ``slug`` and figures, the most value first; a ward row's value
+    is its equal share of each contract in it, so the ward rows, the citywide and the
+    no-ward figures add up to the total."""
+    return _fetch(_BY_WARD, contracts)
 
 
 def share(part, whole):
@@ -231,19 +316,78 @@ def share(part, whole):
     return round(Decimal(part) * 100 / whole) if whole else None
 
 
-def spend_report(params):
-    """Everything the spend page shows for ``params``, in a fixed number of queries."""
-    filterset, contracts = filtered_contracts(params)
-    wards, citywide, nowhere = by_ward(contracts)
+FIGURES_KEPT_FOR_SECONDS = 300
+GENERATION = "commissioning:spend:generation"
+
+
+def forget_figures():
+    """Drop every kept set of figures now (as ``opportunities.listings.drop_all``): call it
+    once contracts, their suppliers or wards, pledges or social value returns change
+    (``transaction.on_commit(forget_figures)``). Without it, kept figures are at most
+    ``FIGURES_KEPT_FOR_SECONDS`` old."""
+    try:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet, or dropped by the cache
+            cache.set(GENERATION, 1, timeout=None)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The kept spend figures were not dropped: %r", error)
+
+
+def _key(filterset):
+    """The figures' key: the generation and the filters applied (invalid ones left out)."""
+    applied = getattr(filterset.form, "cleaned_data", {})  # none when no filter is given
+    parts = [
+        applied.get("year_from") or "",
+        applied.get("year_to") or "",
+        getattr(applied.get("publisher"), "pk", ""),
+        getattr(applied.get("category"), "pk", ""),
+    ]
+    return ":".join(["commissioning:spend", str(cache.get(GENERATION, 0)), *map(str, parts)])
+
+
+def _kept(filterset, make):
+    """``make()``, kept under the filters applied for this generation; made afresh for
+    each request when the cache does not answer."""
+    try:
+        key = _key(filterset)
+        value = cache.get(key)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The spend figures are made afresh: the cache did not answer (%r)", error)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, timeout=FIGURES_KEPT_FOR_SECONDS)
+        except Exception as error:
+            logger.warning("The spend figures were not kept: %r", error)
+    return value
+
+
+def _figures(contracts):
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Each aggregate is a few hash joins over at most every contract: PostgreSQL's JIT
+        # compiles for longer (0.3 s for the pledges by ward) than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        return _figures_read(contracts)
+
+
+def _figures_read(contracts):
+    report = breakdowns(contracts)
+    report["totals"].update(suppliers(contracts))
     return {
-        "filterset": filterset,
-        "totals": totals(contracts),
-        "by_year": by_year(contracts),
-        "by_publisher": by_publisher(contracts),
-        "by_category": by_category(contracts),
-        "by_ward": wards,
-        "citywide": citywide,
-        "nowhere": nowhere,
+        **report,
+        "by_ward": by_ward(contracts),
         "social_value": social_value.pledged_and_delivered_by_unit(contracts),
         "social_value_by_ward": social_value.pledged_and_delivered_by_ward(contracts),
     }
+
+
+def spend_report(params):
+    """Everything the spend page shows for ``params``, in a fixed number of queries.
+
+    The figures are aggregates over every matching contract (eight queries, most of a
+    second at 100,000 contracts), so they are kept for ``FIGURES_KEPT_FOR_SECONDS``
+    under the filters applied, and made afresh after ``forget_figures``."""
+    filterset, contracts = filtered_contracts(params)
+    return {"filterset": filterset, **_kept(filterset, lambda: _figures(contracts))}

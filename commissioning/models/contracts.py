@@ -79,7 +79,13 @@ class Contract(models.Model):
                 condition=models.Q(value__gte=0), name="contract_value_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["starts_on"])]
+        indexes = [
+            models.Index(fields=["starts_on"]),
+            # Counting the citywide contracts (a ward page) reads only these.
+            models.Index(
+                fields=["id"], condition=models.Q(citywide=True), name="contract_citywide"
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -44,6 +44,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _figures_made_afresh():
+    spend.forget_figures()  # none kept from a test rolled back
+
+
 @pytest.fixture
 def example():
     p1, p2 = PublisherFactory(name="Publisher One"), PublisherFactory(name="Publisher Two")
@@ -277,6 +282,42 @@ def test_the_page_takes_the_same_number_of_queries_for_3_or_30_contracts(client)
     _contracts(3, wards)
     few = _queries_of_page(client)
     _contracts(27, wards)
+    spend.forget_figures()
     many = _queries_of_page(client)
     assert few == many
     assert many <= 15
+
+
+def test_the_figures_are_cached_by_filter_until_forgotten(client, example):
+    one = example["contracts"][0]
+    assert _report()["totals"]["value"] == 500000
+    ContractFactory(value=Decimal("1000"), starts_on=one.starts_on, ends_on=one.ends_on)
+    assert _report()["totals"]["value"] == 500000  # cached
+    assert _report({"year_to": "2025"})["totals"]["value"] == 401000  # other filters: read now
+    assert _report({"publisher": "nobody"})["totals"]["value"] == 500000  # as no filter: cached
+    spend.forget_figures()
+    assert _report()["totals"]["value"] == 501000
+    with CaptureQueriesContext(connection) as queries:
+        _report()
+    assert len(queries) == 0  # the filters' choices are read when the form is shown
+
+
+def _queries_of_csv(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("commissioning:spend_csv"))
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return len(queries), len(text.splitlines()) - 1
+
+
+def test_the_csv_takes_the_same_number_of_queries_for_3_or_30_contracts(client, monkeypatch):
+    from commissioning.views import spend as views
+
+    monkeypatch.setattr(views, "CHUNK_ROWS", 5)  # several chunks of rows, not one
+    wards = [WardFactory(), WardFactory(), WardFactory()]
+    _contracts(3, wards)
+    few, rows = _queries_of_csv(client)
+    assert rows == 3
+    _contracts(27, wards)
+    many, rows = _queries_of_csv(client)
+    assert rows == 30
+    assert few == many
