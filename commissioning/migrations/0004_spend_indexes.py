@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissioning", "0002_contracts_return_corrections"),
+        ("commissioning", "0003_pipeline_search_and_indexes"),
     ]
 
     operations = [
