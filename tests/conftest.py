@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from commissioning import spend
 from opportunities import listings
 from organisations.models import MembershipRole
 from portal.celery import app as celery_app
@@ -69,9 +70,11 @@ def _no_rate_limits(settings):
 
 @pytest.fixture(autouse=True)
 def _public_lists_made_afresh():
-    # The home page, the feed and the publishers are kept for a minute; each
-    # test starts a new generation, so none sees rows another test rolled back.
+    # The home page, the feed and the publishers are kept for a minute, the spend
+    # figures for five; each test starts a new generation, so none sees rows
+    # another test rolled back.
     listings.drop_all()
+    spend.forget_figures()
 
 
 @pytest.fixture
