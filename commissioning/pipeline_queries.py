@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from commissioning.filters import PipelineFilter, PipelineShows
 from commissioning.models import PipelineFollow, PipelineItem
 from opportunities.filters import applied_filters
-from opportunities.queries import _without_nul
+from opportunities.queries import without_nul
 from organisations.models import Ward
 
 # Each word is a separate ``icontains`` over the title and summary; past this many
@@ -32,7 +32,7 @@ def search_pipeline(params):
     Sorted by expected publication, soonest first, then by reference. Every
     word searched for must be in the title or the summary.
     """
-    filterset = PipelineFilter(_without_nul(params), queryset=_listed())
+    filterset = PipelineFilter(without_nul(params), queryset=_listed())
     items = filterset.qs
     words = filterset.form.cleaned_data.get("q") or ""
     for word in list(dict.fromkeys(words.lower().split()))[:MAX_WORDS]:
