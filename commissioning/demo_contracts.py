@@ -108,7 +108,7 @@ PLEDGES = {
             "Women helped to claim benefits they were entitled to",
             Decimal("120"),
             "women",
-            ["Sparkbrook & Balsall Heath East"],
+            ["Sparkbrook & Balsall Heath East", "Sparkhill"],
         ),
         ("Places at the crèche while parents get advice", Decimal("300"), "places", []),
     ],

@@ -37,6 +37,10 @@ def test_the_direct_agreements_pledges_get_social_value_returns(mailoutbox):
         assert SocialValueLine.objects.filter(
             social_value_return__pledge__contract=contract
         ).exists()
+    # The lunch club's pledges are delivered in Ladywood, so its ward page shows them.
+    assert SocialValueLine.objects.filter(
+        social_value_return__pledge__contract=grant, ward__name="Ladywood"
+    ).exists()
     assert mailoutbox == []
 
 
