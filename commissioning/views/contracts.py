@@ -17,6 +17,7 @@ from commissioning.actions import contracts as actions
 from commissioning.contract_queries import (
     can_manage,
     can_see_performance,
+    delivered_by,
     is_lead_member,
     search_contracts,
 )
@@ -30,12 +31,15 @@ from portal.forms import add_errors
 from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
+# The register lists at most this many of the contracts the user's organisations deliver.
+MAX_OURS = 10
 
 
 @require_safe
 def register(request):
     """Every contract, grant and agreement, newest first, filtered by publisher, type,
-    category, ward or words (title, reference, supplier)."""
+    category, ward or words (title, reference, supplier); above them, for a member of a
+    supplier, the contracts their organisations deliver."""
     filterset, contracts = search_contracts(request.GET)
     page = BoundedPaginator(contracts, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -50,6 +54,7 @@ def register(request):
             "filtered": any(value.strip() for key, value in request.GET.items() if key != "page"),
             "may_record": request.user.is_authenticated
             and any(m.organisation.can_publish for m in memberships_of(request.user)),
+            "ours": list(delivered_by(request.user)[:MAX_OURS]),
         },
     )
 

@@ -291,3 +291,24 @@ def test_a_contract_page_takes_the_same_queries_however_much_it_holds(client, pe
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_register_shows_a_supplier_member_the_contracts_their_organisation_delivers(client):
+    ours = ContractFactory(title="Lunch club grant")
+    left = ContractFactory(title="Old advice SLA")
+    ContractFactory(title="Someone else's transport")
+    user = supplier_member(ours)
+    organisation = user.memberships.get().organisation
+    ContractSupplier.objects.filter(contract=left).update(
+        organisation=organisation, left_on=datetime.date(2026, 6, 30)
+    )
+    client.force_login(user)
+    page = client.get(REGISTER).content.decode()
+    panel = page.split("Contracts your organisation delivers")[1].split("</div>")[0]
+    assert ours.get_absolute_url() in panel
+    assert "Old advice SLA" not in panel and "Someone else" not in panel
+
+
+def test_the_register_shows_no_such_panel_to_others(visitor):
+    ContractFactory()
+    assert "Contracts your organisation delivers" not in visitor.get(REGISTER).content.decode()
