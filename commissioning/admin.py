@@ -19,6 +19,7 @@ from commissioning.models import (
     EngagementEvent,
     Kpi,
     KpiReturn,
+    KpiReturnCorrection,
     Outcome,
     PerformanceRating,
     PhaseMove,
@@ -40,9 +41,20 @@ from portal.batch import FAILURE_FIELDS, FailingFilter
 
 
 class Admin(TolerantAutocompleteMixin, admin.ModelAdmin):
-    """Search-as-you-type boxes for foreign keys, and a list that never counts the table."""
+    """Search-as-you-type boxes for foreign keys, and a list that never counts the table.
+
+    Wards are chosen in two lists side by side (as on a councillor): Django's
+    search-as-you-type box for many rows looks up whatever was posted to redraw
+    the form, and a value that is not an id would make that a server error.
+    """
 
     show_full_result_count = False
+
+
+class Inline(TolerantAutocompleteMixin, admin.TabularInline):
+    """An inline whose foreign keys are safe search-as-you-type boxes."""
+
+    extra = 0
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -76,9 +88,8 @@ class ProjectDocumentInline(admin.TabularInline):
     readonly_fields = ["uploaded_at", "uploaded_by"]
 
 
-class CoProductionPartnerInline(admin.TabularInline):
+class CoProductionPartnerInline(Inline):
     model = CoProductionPartner
-    extra = 0
     autocomplete_fields = ["organisation"]
     readonly_fields = ["added_at", "added_by"]
 
@@ -89,7 +100,8 @@ class ProjectAdmin(Admin):
     list_filter = ["phase", "citywide", "category"]
     list_select_related = ["publisher", "lead_commissioner"]
     search_fields = ["reference", "title", "publisher__name"]
-    autocomplete_fields = ["publisher", "lead_commissioner", "category", "wards"]
+    autocomplete_fields = ["publisher", "lead_commissioner", "category"]
+    filter_horizontal = ["wards"]
     readonly_fields = ["phase", "created_at", "created_by"]
     inlines = [OutcomeInline, ProjectDocumentInline, CoProductionPartnerInline, PhaseMoveInline]
 
@@ -152,7 +164,8 @@ class PipelineItemAdmin(Admin):
     ]
     list_select_related = ["publisher", "opportunity"]
     search_fields = ["reference", "title", "publisher__name"]
-    autocomplete_fields = ["publisher", "project", "category", "wards"]
+    autocomplete_fields = ["publisher", "project", "category"]
+    filter_horizontal = ["wards"]
     raw_id_fields = ["opportunity"]
     readonly_fields = ["created_at", "created_by", "withdrawn_at"]
 
@@ -169,9 +182,8 @@ class PipelineFollowAdmin(ReadOnlyAdmin):
 # Contracts
 
 
-class ContractSupplierInline(admin.TabularInline):
+class ContractSupplierInline(Inline):
     model = ContractSupplier
-    extra = 0
     autocomplete_fields = ["organisation"]
 
 
@@ -182,7 +194,8 @@ class ContractAdmin(Admin):
     list_select_related = ["publisher"]
     search_fields = ["reference", "title", "publisher__name", "suppliers__organisation__name"]
     date_hierarchy = "starts_on"
-    autocomplete_fields = ["publisher", "project", "category", "wards"]
+    autocomplete_fields = ["publisher", "project", "category"]
+    filter_horizontal = ["wards"]
     raw_id_fields = ["opportunity", "lots"]
     # Set from a confirmed award only; never typed, so no id can be looked up here.
     readonly_fields = ["bid", "ended_on", "created_at", "created_by"]
@@ -210,6 +223,12 @@ class KpiAdmin(Admin):
     autocomplete_fields = ["contract"]
 
 
+class KpiReturnCorrectionInline(ReadOnlyInline):
+    model = KpiReturnCorrection
+    fields = ["old_value", "old_commentary", "corrected_at", "corrected_by"]
+    readonly_fields = fields
+
+
 @admin.register(KpiReturn)
 class KpiReturnAdmin(Admin):
     list_display = ["kpi", "period_start", "value", "late", "submitted_at", "submitted_by"]
@@ -218,6 +237,18 @@ class KpiReturnAdmin(Admin):
     search_fields = ["kpi__name", "kpi__contract__reference"]
     autocomplete_fields = ["kpi"]
     readonly_fields = ["submitted_at", "submitted_by", "late"]
+    inlines = [KpiReturnCorrectionInline]
+
+
+@admin.register(KpiReturnCorrection)
+class KpiReturnCorrectionAdmin(ReadOnlyAdmin):
+    """Read-only: a return's figure before each correction, kept by
+    ``commissioning.actions.performance``; the history of a figure is never edited."""
+
+    list_display = ["kpi_return", "old_value", "corrected_at", "corrected_by"]
+    list_select_related = ["kpi_return__kpi", "corrected_by"]
+    search_fields = ["kpi_return__kpi__name", "kpi_return__kpi__contract__reference"]
+    show_full_result_count = False
 
 
 @admin.register(PerformanceRating)
@@ -248,14 +279,14 @@ class PledgeAdmin(Admin):
     list_filter = ["citywide"]
     list_select_related = ["contract"]
     search_fields = ["measure", "contract__reference", "contract__title"]
-    autocomplete_fields = ["contract", "wards"]
+    autocomplete_fields = ["contract"]
+    filter_horizontal = ["wards"]
     # Copied from the winning bid's commitment at award; never chosen here.
     readonly_fields = ["commitment"]
 
 
-class SocialValueLineInline(admin.TabularInline):
+class SocialValueLineInline(Inline):
     model = SocialValueLine
-    extra = 0
     autocomplete_fields = ["ward"]
 
 

@@ -6,9 +6,9 @@ is what a screen reader or a copy-and-paste reads. Geometry is worked out here
 so the template only places shapes.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import count
 
 # Each bar sits under its label, so the chart can be narrow: it fills two thirds
 # of the page on a computer and the whole width of a phone, and its words stay
@@ -21,7 +21,13 @@ ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 12
 TOP = 4
 LABEL_CHARACTERS = 58
 
-_ids = count(1)
+
+def _chart_id(title, description):
+    """An id for the chart's title and description, the same on every rendering of the
+    page (a counter would make each rendering differ, and a page's HTML should depend on
+    its data only), and different for charts with different words."""
+    digest = hashlib.sha256(f"{title}\n{description}".encode()).hexdigest()[:10]
+    return f"chart-{digest}"
 
 
 def pounds_short(amount):
@@ -89,7 +95,9 @@ def bar_chart(items, *, title, description, text=pounds_short, maximum=None):
     numbers = [Decimal(number) for _label, number in items if number is not None]
     top = Decimal(maximum) if maximum is not None else max(numbers, default=Decimal(0))
     room = WIDTH - VALUE_WIDTH
-    chart = BarChart(title=str(title), description=str(description), id=f"chart-{next(_ids)}")
+    chart = BarChart(
+        title=str(title), description=str(description), id=_chart_id(title, description)
+    )
     for row, (label, number) in enumerate(items):
         width = float(min(Decimal(number), top) / top * room) if number and top else 0
         chart.bars.append(

@@ -57,6 +57,20 @@ def can_see_performance(user, contract):
     return can_manage(user, contract) or is_supplier_member(user, contract)
 
 
+def delivered_by(user):
+    """The contracts ``user``'s organisations deliver now (lead, partner or subcontractor),
+    newest start first: the way in to their returns and social value. One query."""
+    if user is None or not user.is_authenticated:
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(
+            suppliers__organisation__memberships__user=user, suppliers__left_on__isnull=True
+        )
+        .distinct()
+        .order_by("-starts_on", "pk")
+    )
+
+
 def supplier_emails(contract):
     """The addresses of the active members of the contract's current suppliers."""
     return sorted(

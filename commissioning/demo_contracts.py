@@ -1,8 +1,9 @@
 """Demo contracts: the community transport contract made from the demo's confirmed award,
 a grant to Ladywood Lunch Club (whose administrator is the demo member) and a service
-level agreement with Sparkbrook Women's Centre, recorded directly; KPIs with returns
-(one late) and ratings over several quarters, one "Requires improvement"; and a
-subcontracting opportunity on the transport contract with two applications.
+level agreement with Sparkbrook Women's Centre, recorded directly, each with social value
+pledges (``demo_social_value`` reports against them); KPIs with returns (one late) and
+ratings over several quarters, one "Requires improvement"; and a subcontracting
+opportunity on the transport contract with two applications.
 
 Everything goes through the actions with ``now`` in the past where it matters, so
 the history reads as it would have happened. Running it twice changes nothing, and
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from commissioning.actions import performance, supply_chain
-from commissioning.actions.contracts import contract_from_award, record_contract
+from commissioning.actions.contracts import add_pledge, contract_from_award, record_contract
 from commissioning.models import Contract, ContractKind, Frequency, KpiReturn, Rating
 from commissioning.periods import add_months
 from opportunities.models import Opportunity
@@ -91,6 +92,28 @@ KPIS = {
     ),
 }
 
+# contract title → its social value pledges: (what, how many, unit, wards (empty: citywide))
+PLEDGES = {
+    DIRECT[0][1]: [
+        (
+            "Hot lunches served to older people who live alone",
+            Decimal("4500"),
+            "meals",
+            ["Ladywood"],
+        ),
+        ("Hours given by local volunteers", Decimal("1200"), "hours", ["Ladywood"]),
+    ],
+    DIRECT[1][1]: [
+        (
+            "Women helped to claim benefits they were entitled to",
+            Decimal("120"),
+            "women",
+            ["Sparkbrook & Balsall Heath East", "Sparkhill"],
+        ),
+        ("Places at the crèche while parents get advice", Decimal("300"), "places", []),
+    ],
+}
+
 SUBCONTRACT = {
     "title": "Volunteer escorts for community transport trips",
     "summary": "Escorts who ride with passengers on Tuesday and Thursday trips in the north "
@@ -139,6 +162,7 @@ def seed(*, commissioner):
                 wards=list(Ward.objects.filter(name__in=wards)),
             )
         _performance(contract, commissioner)
+        _pledges(contract, commissioner)
         contracts.append(contract)
     if contracts and contracts[0].opportunity_id:
         _kpi_on_transport(contracts[0], commissioner)
@@ -197,6 +221,23 @@ def _performance(contract, commissioner):
                 comment=comment,
                 now=_noon(period.due_on(days) + datetime.timedelta(days=12)),
                 notify=False,
+            )
+
+
+def _pledges(contract, commissioner):
+    """The contract's demo pledges, each added once (a contract that has ended gets none)."""
+    if contract.last_day < timezone.localdate():
+        return
+    for measure, quantity, unit, wards in PLEDGES[contract.title]:
+        if not contract.pledges.filter(measure=measure).exists():
+            add_pledge(
+                contract=contract,
+                by=commissioner,
+                measure=measure,
+                quantity=quantity,
+                unit=unit,
+                citywide=not wards,
+                wards=list(Ward.objects.filter(name__in=wards)),
             )
 
 

@@ -1,5 +1,5 @@
 """Demo social value: the demo postcode lookup, and a return for each pledge of the demo
-contracts with people in several wards.
+contracts with people in the pledge's wards, or in several across the city.
 
 The postcodes are the fictional ones in ``commissioning/data/`` (DEMO data in the
 NSPL's columns, see docs/postcodes.md). Idempotent: a pledge that already has a
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.actions.social_value import submit_social_value_return
-from commissioning.models import Pledge, SocialValueReturn
+from commissioning.models import Pledge, PostcodeWard, SocialValueReturn
 from commissioning.postcodes import import_nspl
 from organisations.models import Membership
 
@@ -45,10 +45,22 @@ def import_demo_lookup():
         return import_nspl(handle)
 
 
-def _lines(pledge):
+def _postcodes(pledge):
+    """Where the people the return counts live: the demo postcodes in the pledge's wards
+    (a lunch club in Ladywood feeds people in Ladywood), or, for a citywide pledge or
+    wards the lookup has no postcode in, four across the city set by the pledge."""
+    if not pledge.citywide:
+        local = PostcodeWard.objects.filter(ward__in=pledge.wards.all()).order_by("postcode")
+        local = list(local.values_list("postcode", flat=True)[:LINES_PER_RETURN])
+        if local:
+            return local
     start = pledge.pk % len(POSTCODES)
-    chosen = [POSTCODES[(start + n) % len(POSTCODES)] for n in range(LINES_PER_RETURN)]
-    each = (pledge.quantity * SHARE_DELIVERED / LINES_PER_RETURN).quantize(
+    return [POSTCODES[(start + n) % len(POSTCODES)] for n in range(LINES_PER_RETURN)]
+
+
+def _lines(pledge):
+    chosen = _postcodes(pledge)
+    each = (pledge.quantity * SHARE_DELIVERED / len(chosen)).quantize(
         Decimal("1"), rounding=ROUND_DOWN
     )
     each = max(each, Decimal(1))

@@ -1,8 +1,11 @@
-"""The form a commissioner records a contract, grant or agreement with directly.
+"""The forms a commissioner records a contract, grant or agreement with directly, and adds
+a social value pledge to one with.
 
-It reads what is typed and refuses an end before the start with its own message;
-``commissioning.actions.contracts.record_contract`` does the rest.
+Each reads what is typed and refuses what it can judge alone (an end before the start,
+no wards) with its own message; ``commissioning.actions.contracts`` does the rest.
 """
+
+from decimal import Decimal
 
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
@@ -113,4 +116,65 @@ class RecordContractForm(forms.Form):
             self.add_error("ends_on", _("The end date must be after the start date"))
         if not data.get("citywide") and not data.get("wards") and "wards" not in self.errors:
             self.add_error("wards", _("Choose the wards it covers, or the whole city"))
+        return data
+
+
+class PledgeForm(forms.Form):
+    """A social value pledge a commissioner adds to a contract recorded directly; the
+    action checks the rest (who, and that the contract has not ended)."""
+
+    measure = forms.CharField(
+        label=_("What will be done"),
+        help_text=_("For example, hot meals for older people, or volunteering hours"),
+        max_length=300,
+        error_messages={"required": _("Enter what will be done")},
+    )
+    quantity = forms.DecimalField(
+        label=_("How many"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter how many, more than 0"),
+            "invalid": _("Enter how many as a number, like 100"),
+            "min_value": _("How many must be more than 0"),
+            "max_digits": _("Enter how many as a number under 10,000,000,000"),
+            "max_whole_digits": _("Enter how many as a number under 10,000,000,000"),
+            "max_decimal_places": _("Use at most two decimal places for how many"),
+        },
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        help_text=_("For example, people, meals or hours"),
+        max_length=50,
+        error_messages={"required": _("Enter the unit, like people or hours")},
+    )
+    citywide = forms.BooleanField(label=_("Across the whole city"), required=False)
+    wards = ModelMultipleChoiceField(
+        label=_("Or the wards it benefits"),
+        queryset=Ward.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = layout_helper(
+            Field.text("measure", field_width=Fluid.TWO_THIRDS),
+            Field.text("quantity", field_width=10),
+            Field.text("unit", field_width=10),
+            Fieldset(
+                Field.checkboxes("citywide", small=True),
+                Field.checkboxes("wards", legend_size=Size.SMALL, small=True),
+                legend=_("Who benefits"),
+                legend_size=Size.MEDIUM,
+            ),
+            submit=_("Add the pledge"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("citywide") and not data.get("wards") and "wards" not in self.errors:
+            self.add_error("wards", _("Choose the wards it benefits, or the whole city"))
         return data

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from commissioning.filters import PipelineFilter, PipelineShows
 from commissioning.models import PipelineFollow, PipelineItem
 from opportunities.filters import applied_filters
-from opportunities.queries import SearchDocument, _without_nul
+from opportunities.queries import SearchDocument, without_nul
 from organisations.models import Ward
 
 # Without PostgreSQL, each word is a separate ``icontains`` over the title and summary;
@@ -67,7 +67,7 @@ def search_pipeline(params):
     opportunity search matches (stemmed, on the stored search document), elsewhere
     as a substring.
     """
-    filterset = PipelineFilter(_without_nul(params), queryset=_listed())
+    filterset = PipelineFilter(without_nul(params), queryset=_listed())
     items = filterset.qs
     words = filterset.form.cleaned_data.get("q") or ""
     if words:

@@ -1,5 +1,10 @@
 """Thin Celery tasks of the commissioning app: each takes ids, loads and calls an
-action or sends an email. The actions enqueue them after commit."""
+action or sends an email. The actions enqueue them after commit.
+
+Each has its default name, ``commissioning.tasks.<function>`` (the name
+``CELERY_BEAT_SCHEDULE`` uses), except ``contract_from_award``: tenders, which must
+not import commissioning, enqueues it by the explicit name it keeps.
+"""
 
 from celery import shared_task
 
@@ -93,7 +98,7 @@ def contract_from_award(decision_id):
         contract_from_award(decision=decision)
 
 
-@shared_task(name="commissioning.make_missing_contracts")
+@shared_task
 def make_missing_contracts():
     """Hourly: the contracts of any confirmed award decision that has none (the task
     above was lost, say, while the broker was down)."""
@@ -102,7 +107,7 @@ def make_missing_contracts():
     make_missing_contracts()
 
 
-@shared_task(name="commissioning.send_return_reminders")
+@shared_task
 def send_return_reminders():
     """Daily: remind suppliers of KPI returns due in a week, and of those overdue; once each."""
     from commissioning.actions.performance import send_return_reminders
@@ -110,7 +115,7 @@ def send_return_reminders():
     send_return_reminders()
 
 
-@shared_task(name="commissioning.send_rating")
+@shared_task
 def send_rating(rating_id):
     """Email the suppliers' members the commissioner's rating of a period."""
     from commissioning import contract_emails

@@ -92,6 +92,12 @@ contracts = [
     path("contracts/", contract_views.register, name="contracts"),
     path("contracts/record/", contract_views.record, name="record_contract"),
     path("contracts/<str:reference>/", contract_views.detail, name="contract"),
+    path("contracts/<str:reference>/pledges/add/", contract_views.add_pledge, name="add_pledge"),
+    path(
+        "contracts/<str:reference>/pledges/<int:pk>/remove/",
+        contract_views.remove_pledge,
+        name="remove_pledge",
+    ),
 ]
 performance = [
     path(

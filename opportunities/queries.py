@@ -63,7 +63,7 @@ class SearchDocument(Expression):
         return Col(query.get_initial_alias(), self._field)
 
 
-def _without_nul(params):
+def without_nul(params):
     """A copy of ``params`` with NUL characters removed: no database accepts them."""
     cleaned = QueryDict(mutable=True)
     items = params.lists() if isinstance(params, QueryDict) else (params or {}).items()
@@ -132,7 +132,7 @@ def search_opportunities(params, *, now=None):
         .defer("description", "description_html"),
         now,
     )
-    filterset = OpportunitySearchFilter(_without_nul(params), queryset=opportunities, now=now)
+    filterset = OpportunitySearchFilter(without_nul(params), queryset=opportunities, now=now)
     opportunities = filterset.qs
     words = filterset.form.cleaned_data.get("q") or ""
     sort = filterset.form.cleaned_data.get("sort") or (Sort.RELEVANCE if words else Sort.CLOSING)

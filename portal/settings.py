@@ -313,12 +313,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly: contracts for any confirmed award the on-commit task missed.
     "make-missing-contracts": {
-        "task": "commissioning.make_missing_contracts",
+        "task": "commissioning.tasks.make_missing_contracts",
         "schedule": crontab(minute=40),
     },
     # Daily: KPI return reminders, a week before the due date and once overdue.
     "send-return-reminders": {
-        "task": "commissioning.send_return_reminders",
+        "task": "commissioning.tasks.send_return_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
 }

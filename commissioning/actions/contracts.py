@@ -1,4 +1,5 @@
-"""Making contracts: from a confirmed award, or recorded directly by a commissioner.
+"""Making contracts: from a confirmed award, or recorded directly by a commissioner, and
+the social value pledges a commissioner adds to a contract recorded directly.
 
 ``contract_from_award`` is run by the ``commissioning.contract_from_award`` task,
 which ``tenders.actions.award.confirm_award`` enqueues by name after commit (so
@@ -241,3 +242,55 @@ def record_contract(
     ]
     ContractSupplier.objects.bulk_create(rows)
     return contract
+
+
+def _refuse_pledge(*, measure, quantity, unit, citywide, wards):
+    errors = {}
+    if not measure.strip():
+        errors["measure"] = _("Enter what will be done")
+    if quantity is None or quantity <= 0:
+        errors["quantity"] = _("How many must be more than 0")
+    if not unit.strip():
+        errors["unit"] = _("Enter the unit, like people or hours")
+    if not citywide and not wards:
+        errors["wards"] = _("Choose the wards it benefits, or the whole city")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_pledge(*, contract, by, measure, quantity, unit, citywide=False, wards=(), today=None):
+    """Add a social value pledge to ``contract`` (a grant or agreement recorded directly
+    has none from a bid). Only the publisher's commissioners (``PermissionError``); not
+    on a contract that has ended; what, how many (more than 0), the unit and where (the
+    whole city or some wards) are all needed (``ValidationError``)."""
+    require_commissioner(contract.publisher, by)
+    today = today or timezone.localdate()
+    if contract.last_day < today:
+        raise ValidationError(_("The contract has ended: no pledge can be added to it"))
+    wards = list(wards)
+    _refuse_pledge(measure=measure, quantity=quantity, unit=unit, citywide=citywide, wards=wards)
+    pledge = Pledge.objects.create(
+        contract=contract,
+        measure=measure.strip(),
+        quantity=quantity,
+        unit=unit.strip(),
+        citywide=citywide,
+    )
+    pledge.wards.set([] if citywide else wards)
+    return pledge
+
+
+@transaction.atomic
+def remove_pledge(*, pledge, by):
+    """Remove a pledge no supplier has reported against yet. Only the publisher's
+    commissioners (``PermissionError``). A pledge with returns, or one the winning bid
+    made (the promise the contract was awarded on), stays (``ValidationError``)."""
+    contract = pledge.contract
+    require_commissioner(contract.publisher, by)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.commitment_id is not None:
+        raise ValidationError(_("This pledge was made in the winning bid: it cannot be removed"))
+    if pledge.returns.exists():
+        raise ValidationError(_("Delivery has been reported against this pledge: it stays"))
+    pledge.delete()

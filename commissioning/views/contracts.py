@@ -1,37 +1,45 @@
-"""The public contracts register (``/contracts/``), each contract's page, and the form a
-commissioner records a grant or agreement with. Writes go through
+"""The public contracts register (``/contracts/``), each contract's page, the form a
+commissioner records a grant or agreement with, and the pages a commissioner adds and
+removes a contract's social value pledges on. Writes go through
 ``commissioning.actions.contracts``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from commissioning.actions.contracts import record_contract
+from commissioning.actions import contracts as actions
 from commissioning.contract_queries import (
     can_manage,
     can_see_performance,
+    delivered_by,
     is_lead_member,
     search_contracts,
 )
-from commissioning.forms_contracts import RecordContractForm
-from commissioning.models import Contract, ContractSupplier
+from commissioning.decommissioning import may_plan, visible_to
+from commissioning.forms_contracts import PledgeForm, RecordContractForm
+from commissioning.models import Contract, ContractSupplier, Pledge, SocialValueReturn
+from organisations.models import Ward
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation
 from portal.forms import add_errors
 from portal.pagination import BoundedPaginator
 
 RESULTS_PER_PAGE = 20
+# The register lists at most this many of the contracts the user's organisations deliver.
+MAX_OURS = 10
 
 
 @require_safe
 def register(request):
     """Every contract, grant and agreement, newest first, filtered by publisher, type,
-    category, ward or words (title, reference, supplier)."""
+    category, ward or words (title, reference, supplier); above them, for a member of a
+    supplier, the contracts their organisations deliver."""
     filterset, contracts = search_contracts(request.GET)
     page = BoundedPaginator(contracts, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -46,6 +54,7 @@ def register(request):
             "filtered": any(value.strip() for key, value in request.GET.items() if key != "page"),
             "may_record": request.user.is_authenticated
             and any(m.organisation.can_publish for m in memberships_of(request.user)),
+            "ours": list(delivered_by(request.user)[:MAX_OURS]),
         },
     )
 
@@ -59,13 +68,19 @@ def contract_or_404(reference):
 
 @require_safe
 def detail(request, reference):
-    """A contract's public page: suppliers, lots, value, dates, pledges and KPIs; its
-    performance link for the publisher's commissioners and the suppliers' members."""
+    """A contract's public page, linking everything about it: suppliers, lots, value,
+    dates, the project and the award it came from, pledges, KPIs, subcontracting and
+    decommissioning. Performance, ratings and social value returns are linked for the
+    publisher's commissioners and the suppliers' members only. A fixed number of queries."""
     contract = contract_or_404(reference)
     suppliers = list(
         ContractSupplier.objects.filter(contract=contract).select_related("organisation")
     )
+    may_manage = can_manage(request.user, contract)
     may_see_performance = can_see_performance(request.user, contract)
+    pledges = contract.pledges.prefetch_related(
+        Prefetch("wards", queryset=Ward.objects.order_by("name"))
+    ).annotate(reported=Exists(SocialValueReturn.objects.filter(pledge=OuterRef("pk"))))
     return render(
         request,
         "commissioning/contracts/detail.html",
@@ -74,14 +89,19 @@ def detail(request, reference):
             "suppliers": suppliers,
             "lots": contract.lots.order_by("number"),
             "wards": contract.wards.order_by("name"),
-            "pledges": contract.pledges.prefetch_related(Prefetch("wards")),
+            "pledges": pledges,
+            "may_add_pledge": may_manage and contract.last_day >= timezone.localdate(),
             "kpis": contract.kpis.all(),
             "subcontracts": contract.subcontracts.select_related("opportunity"),
-            "can_manage": can_manage(request.user, contract),
+            "can_manage": may_manage,
+            # Performance and social value returns: the commissioners and the suppliers.
             "can_see_performance": may_see_performance,
             # Ratings are for the publisher's commissioners and the suppliers' members only.
             "ratings": contract.ratings.order_by("-period_start") if may_see_performance else [],
             "is_lead_member": is_lead_member(request.user, contract),
+            # Each links to its page, whose address needs the contract's reference.
+            "decommissionings": visible_to(request.user, contract).select_related("contract"),
+            "may_plan_decommissioning": may_plan(request.user, contract),
         },
     )
 
@@ -104,7 +124,7 @@ def record(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contract = record_contract(
+            contract = actions.record_contract(
                 publisher=publisher,
                 by=request.user,
                 kind=data["kind"],
@@ -138,4 +158,65 @@ def record(request):
             )
             % {"publisher": publisher.name},
         },
+    )
+
+
+def managed_contract(request, reference):
+    """The contract, if ``request.user`` is one of its publisher's commissioners; else 404."""
+    contract = contract_or_404(reference)
+    if not can_manage(request.user, contract):
+        raise Http404
+    return contract
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def add_pledge(request, reference):
+    """A commissioner adds a social value pledge to a contract (one recorded directly has
+    none from a bid); the suppliers then report delivery against it."""
+    contract = managed_contract(request, reference)
+    form = PledgeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = actions.add_pledge(contract=contract, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Pledge added: %(measure)s") % {"measure": pledge.measure})
+            return redirect(contract)
+    return render(
+        request,
+        "commissioning/contracts/pledge_form.html",
+        {
+            "form": form,
+            "contract": contract,
+            "heading": _("Add a social value pledge"),
+            "lead": _(
+                "Something measurable the suppliers promise to do for the city; they report "
+                "what they delivered, and where, against it."
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def remove_pledge(request, reference, pk):
+    """Asks, then removes a pledge nothing has been reported against."""
+    contract = managed_contract(request, reference)
+    pledge = get_object_or_404(Pledge, pk=pk, contract=contract)
+    pledge.contract = contract
+    if request.method == "POST":
+        try:
+            actions.remove_pledge(pledge=pledge, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Pledge removed: %(measure)s") % {"measure": pledge.measure}
+            )
+        return redirect(contract)
+    return render(
+        request,
+        "commissioning/contracts/remove_pledge.html",
+        {"contract": contract, "pledge": pledge},
     )

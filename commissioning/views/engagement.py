@@ -18,6 +18,7 @@ from commissioning.models import EngagementEvent, Registration
 from commissioning.queries.projects import search_events
 from commissioning.views.projects import publishers_of
 from opportunities.actions import is_commissioner
+from opportunities.queries import without_nul
 from organisations.models import Organisation
 from portal.csv import csv_response
 from portal.formats import moment_in_words
@@ -108,12 +109,11 @@ def event_create(request):
     if publisher is None:
         raise Http404
     project = None
-    if request.GET.get("project"):
+    chosen = without_nul(request.GET).get("project")
+    if chosen:
         from commissioning.models import Project
 
-        project = Project.objects.filter(
-            reference=request.GET["project"], publisher__in=publishers
-        ).first()
+        project = Project.objects.filter(reference=chosen, publisher__in=publishers).first()
         publisher = project.publisher if project else publisher
     form = EventForm(
         request.POST if request.method == "POST" else None,

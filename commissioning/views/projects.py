@@ -24,6 +24,7 @@ from commissioning.forms.projects import (
 from commissioning.models import CoProductionPartner, Outcome, Project, ProjectDocument
 from commissioning.models.projects import NEXT_PHASE, Phase
 from commissioning.queries.projects import project_for_page, search_projects
+from opportunities.queries import without_nul
 from organisations.models import Organisation
 from portal.forms import add_errors
 from portal.pagination import BoundedPaginator
@@ -104,9 +105,8 @@ def project_detail(request, reference):
 def project_create(request):
     """A commissioner starts a project for one of their publishing organisations."""
     publishers = publishers_of(request.user)
-    publisher = (
-        publishers.filter(slug=request.GET.get("publisher", "")).first() or publishers.first()
-    )
+    chosen = without_nul(request.GET).get("publisher", "")
+    publisher = publishers.filter(slug=chosen).first() or publishers.first()
     if publisher is None:
         raise Http404
     form = ProjectForm(

@@ -2,6 +2,7 @@
 nothing on it lets a bid be chosen or looked up by id."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from commissioning.models import (
     CoProductionPartner,
     DecommissioningNotice,
     KpiReturn,
+    KpiReturnCorrection,
     Outcome,
     PerformanceRating,
     PhaseMove,
@@ -88,8 +90,11 @@ def one_of_each():
     )
     contract = ContractFactory(supplier=organisation, bid=bid, opportunity=opportunity)
     kpi = KpiFactory(contract=contract)
-    KpiReturn.objects.create(
+    kpi_return = KpiReturn.objects.create(
         kpi=kpi, period_start=dt.date(2026, 4, 1), value=Decimal("90"), submitted_at=now
+    )
+    KpiReturnCorrection.objects.create(
+        kpi_return=kpi_return, old_value=Decimal("80"), corrected_at=now
     )
     PerformanceRating.objects.create(
         contract=contract,
@@ -167,6 +172,34 @@ def test_decommissioning_cannot_be_added_or_changed_in_the_admin(site_admin, one
         reverse("admin:commissioning_decommissioning_change", args=[decommissioning.pk])
     )
     assert 'name="takes_effect_on"' not in page.text
+
+
+def test_a_returns_corrections_are_shown_and_cannot_be_changed(site_admin, one_of_each):
+    correction = KpiReturnCorrection.objects.get()
+    assert site_admin.get(reverse("admin:commissioning_kpireturncorrection_add")).status_code == 403
+    page = site_admin.get(
+        reverse("admin:commissioning_kpireturn_change", args=[correction.kpi_return_id])
+    )
+    assert "80.00" in page.text
+    assert 'name="corrections-0-old_value"' not in page.text
+
+
+@pytest.mark.parametrize("model", COMMISSIONING_MODELS, ids=lambda model: model.__name__)
+def test_a_value_that_is_not_an_id_in_every_box_is_refused_not_a_server_error(
+    site_admin, one_of_each, model
+):
+    """NUL in every field of the add and change pages: the form says what is wrong."""
+    site_admin.raise_request_exception = False
+    info = model._meta.app_label, model._meta.model_name
+    for url in (
+        reverse("admin:{}_{}_add".format(*info)),
+        reverse("admin:{}_{}_change".format(*info), args=[model.objects.first().pk]),
+    ):
+        page = site_admin.get(url)
+        names = set(re.findall(r'name="([^"]+)"', page.text)) - {"csrfmiddlewaretoken"}
+        data = {name: "a\x00b" for name in names if not name.endswith("TOTAL_FORMS")}
+        response = site_admin.post(url, data)
+        assert response.status_code < 500, (url, response.status_code)
 
 
 def test_the_admin_is_for_site_admins_only(commissioner):

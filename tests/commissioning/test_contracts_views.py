@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from commissioning.models import Contract, ContractKind, SupplierRole
+from commissioning.models import Contract, ContractKind, ContractSupplier, SupplierRole
 from tests.commissioning.factories import (
     ContractFactory,
     KpiFactory,
@@ -178,3 +178,137 @@ def test_only_commissioners_record_agreements(request, persona):
     assert response.status_code in {302, 404}
     if response.status_code == 302:
         assert "/accounts/login/" in response.url
+
+
+# --- everything about a contract is linked from its page -----------------------------------
+
+
+def _subcontract(contract):
+    from commissioning.models import Subcontract
+    from tests.factories import OpportunityFactory
+
+    return Subcontract.objects.create(
+        contract=contract,
+        opportunity=OpportunityFactory(),
+        supplier=contract.suppliers.get(role=SupplierRole.LEAD).organisation,
+    )
+
+
+def test_a_commissioner_sees_every_link_about_the_contract(client):
+    from django.utils import timezone
+
+    from tests.commissioning.factories import DecommissioningFactory, commissioner_of
+
+    project = ProjectFactory(title="Lunch clubs for older people")
+    today = timezone.localdate()
+    contract = ContractFactory(
+        publisher=project.publisher,
+        project=project,
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+    subcontract = _subcontract(contract)
+    plan = DecommissioningFactory(contract=contract)
+    client.force_login(commissioner_of(contract))
+    page = client.get(contract.get_absolute_url()).content.decode()
+    ref = contract.reference
+    for name in ("contract_performance", "contract_social_value", "add_pledge", "add_kpi"):
+        assert reverse(f"commissioning:{name}", args=[ref]) in page, name
+    assert reverse("commissioning:decommissioning_new", args=[ref]) in page
+    assert plan.get_absolute_url() in page
+    assert project.get_absolute_url() in page and "Lunch clubs for older people" in page
+    assert reverse("opportunities:detail", args=[subcontract.opportunity.reference]) in page
+
+
+def test_the_lead_supplier_sees_its_subcontracting_applications_and_social_value(client):
+    contract = ContractFactory()
+    subcontract = _subcontract(contract)
+    client.force_login(supplier_member(contract))
+    page = client.get(contract.get_absolute_url()).content.decode()
+    ref = contract.reference
+    assert reverse("commissioning:contract_social_value", args=[ref]) in page
+    assert reverse("commissioning:post_subcontract", args=[ref]) in page
+    assert (
+        reverse("commissioning:subcontract_applications", args=[subcontract.opportunity.reference])
+        in page
+    )
+    assert reverse("commissioning:add_pledge", args=[ref]) not in page
+    assert reverse("commissioning:decommissioning_new", args=[ref]) not in page
+
+
+def test_a_visitor_sees_only_decommissionings_with_notice_given(visitor):
+    from django.utils import timezone
+
+    from tests.commissioning.factories import DecommissioningFactory
+
+    contract = ContractFactory()
+    planned = DecommissioningFactory(contract=contract)
+    page = visitor.get(contract.get_absolute_url()).content.decode()
+    assert planned.get_absolute_url() not in page
+    assert reverse("commissioning:contract_social_value", args=[contract.reference]) not in page
+    planned.notice_given_at = timezone.now()
+    planned.save()
+    page = visitor.get(contract.get_absolute_url()).content.decode()
+    assert planned.get_absolute_url() in page
+
+
+@pytest.mark.parametrize("persona", ["visitor", "commissioner", "supplier"])
+def test_a_contract_page_takes_the_same_queries_however_much_it_holds(client, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.commissioning.factories import DecommissioningFactory, commissioner_of
+
+    def contract_holding(n):
+        contract = ContractFactory(citywide=False, project=ProjectFactory())
+        contract.wards.set([WardFactory() for _ in range(n)])
+        for _ in range(n):
+            pledge = PledgeFactory(contract=contract, citywide=False)
+            pledge.wards.set([WardFactory(), WardFactory()])
+            KpiFactory(contract=contract)
+            _subcontract(contract)
+            DecommissioningFactory(contract=contract)
+            ContractSupplier.objects.create(
+                contract=contract,
+                organisation=OrganisationFactory(),
+                role=SupplierRole.PARTNER,
+                joined_on=contract.starts_on,
+            )
+        return contract
+
+    counts = []
+    for n in (1, 4):
+        contract = contract_holding(n)
+        user = {
+            "visitor": lambda _contract: None,
+            "commissioner": commissioner_of,
+            "supplier": supplier_member,
+        }[persona](contract)
+        if user:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(contract.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_register_shows_a_supplier_member_the_contracts_their_organisation_delivers(client):
+    ours = ContractFactory(title="Lunch club grant")
+    left = ContractFactory(title="Old advice SLA")
+    ContractFactory(title="Someone else's transport")
+    user = supplier_member(ours)
+    organisation = user.memberships.get().organisation
+    ContractSupplier.objects.filter(contract=left).update(
+        organisation=organisation, left_on=datetime.date(2026, 6, 30)
+    )
+    client.force_login(user)
+    page = client.get(REGISTER).content.decode()
+    panel = page.split("Contracts your organisation delivers")[1].split("</div>")[0]
+    assert ours.get_absolute_url() in panel
+    assert "Old advice SLA" not in panel and "Someone else" not in panel
+
+
+def test_the_register_shows_no_such_panel_to_others(visitor):
+    ContractFactory()
+    assert "Contracts your organisation delivers" not in visitor.get(REGISTER).content.decode()

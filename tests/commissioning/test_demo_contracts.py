@@ -11,6 +11,8 @@ from commissioning.models import (
     KpiReturn,
     PerformanceRating,
     Pledge,
+    SocialValueLine,
+    SocialValueReturn,
     SubcontractApplication,
     SupplierRole,
 )
@@ -24,6 +26,22 @@ def counts():
         model.objects.count()
         for model in (Contract, KpiReturn, PerformanceRating, Pledge, SubcontractApplication)
     ]
+
+
+def test_the_direct_agreements_pledges_get_social_value_returns(mailoutbox):
+    demo.seed()
+    grant = Contract.objects.get(kind=ContractKind.GRANT)
+    sla = Contract.objects.get(kind=ContractKind.SERVICE_LEVEL_AGREEMENT)
+    for contract in (grant, sla):
+        assert SocialValueReturn.objects.filter(pledge__contract=contract).exists()
+        assert SocialValueLine.objects.filter(
+            social_value_return__pledge__contract=contract
+        ).exists()
+    # The lunch club's pledges are delivered in Ladywood, so its ward page shows them.
+    assert SocialValueLine.objects.filter(
+        social_value_return__pledge__contract=grant, ward__name="Ladywood"
+    ).exists()
+    assert mailoutbox == []
 
 
 def test_the_demo_contracts_are_seeded_once_without_email(mailoutbox):
@@ -45,6 +63,9 @@ def test_the_demo_contracts_are_seeded_once_without_email(mailoutbox):
     ratings = list(grant.ratings.values_list("rating", flat=True))
     assert ratings == ["good", "requires_improvement", "approaching"]
     assert sla.ratings.count() == 1
+    assert grant.pledges.count() == 2 and sla.pledges.count() == 2
+    assert {w.name for p in grant.pledges.all() for w in p.wards.all()} == {"Ladywood"}
+    assert sla.pledges.filter(citywide=True).count() == 1
     subcontract = transport.subcontracts.get()
     assert subcontract.opportunity.subcontracting
     assert subcontract.applications.count() == 2

@@ -57,3 +57,17 @@ def test_seeding_twice_changes_nothing(contracts):
     after = list(SocialValueLine.objects.values_list("pk", "quantity", "ward", "postcode_district"))
     assert before == after
     assert PostcodeWard.objects.count() == 17
+
+
+def test_a_pledge_for_some_wards_is_delivered_to_people_living_there(contracts):
+    from organisations.models import Ward
+
+    ladywood = Ward.objects.get(name="Ladywood")
+    contract = contracts.filter(starts_on__lte=timezone.localdate()).first()
+    pledge = PledgeFactory(contract=contract, citywide=False, quantity=Decimal("100"))
+    pledge.wards.set([ladywood])
+    demo_social_value.seed(contracts=Contract.objects.filter(pk=contract.pk))
+    lines = SocialValueLine.objects.filter(social_value_return__pledge=pledge)
+    assert [(line.ward, line.postcode_district, line.quantity) for line in lines] == [
+        (ladywood, "B16", 40)
+    ]

@@ -321,3 +321,13 @@ def test_the_csv_takes_the_same_number_of_queries_for_3_or_30_contracts(client, 
     many, rows = _queries_of_csv(client)
     assert rows == 30
     assert few == many
+
+
+def test_a_charts_id_is_the_same_on_every_rendering_and_differs_between_charts():
+    from commissioning.charts import bar_chart
+
+    def chart(title):
+        return bar_chart([("A", 1)], title=title, description="One bar.")
+
+    assert chart("Spend").id == chart("Spend").id
+    assert chart("Spend").id != chart("Social value").id

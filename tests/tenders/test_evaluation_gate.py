@@ -32,7 +32,8 @@ HTML is exactly what the PDF shows, and it passes through the same view code.
 The public registry of organisations (``/organisations/``) names every organisation,
 X's among them, whether it bid or not, so the name is not looked for there; its
 profiles (routes with a ``slug``) are left out, and ``test_sealed_box`` checks
-that the registry says nothing of bids.
+that the registry says nothing of bids. The same goes for the form a commissioner
+records a contract with (``/contracts/record/``): its supplier list is the registry's.
 """
 
 from decimal import Decimal
@@ -62,6 +63,9 @@ from tenders.views import summaries as summaries_views
 from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import crawl, panels
 from tests.tenders.conftest import submitted_bids
+
+# Pages that list every organisation in the registry, whether it bid or not.
+NAMES_EVERY_ORGANISATION = ("/organisations/", "/contracts/record/")
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +312,7 @@ def test_nothing_of_a_conflicted_bid_reaches_its_evaluator_on_any_page(evaluated
         assert _reached(pages, _tender_pages(evaluated, urls)) == reached
         assert _found(pages, secrets) == []
         named = [url for url, (_status, body) in pages.items() if X_NAME in body]
-        assert [url for url in named if not url.startswith("/organisations/")] == [own_page]
+        assert [url for url in named if not url.startswith(NAMES_EVERY_ORGANISATION)] == [own_page]
         # The gate hides X alone: they do read the other bids.
         others = [bid.reference for bid in evaluated.bids if bid != x]
         assert {secret for _url, secret in _found(pages, others)} == set(others)
@@ -345,7 +349,7 @@ def test_a_commissioner_on_the_panel_with_a_conflict_reads_nothing_of_that_bid(e
     assert _found(pages, _secrets(x, evaluated.tags[x.pk])) == []
     named = [url for url, (_status, body) in pages.items() if X_NAME in body]
     own_page = reverse("tenders:evaluation", args=[tender.opportunity.reference])
-    assert [url for url in named if not url.startswith("/organisations/")] == [own_page]
+    assert [url for url in named if not url.startswith(NAMES_EVERY_ORGANISATION)] == [own_page]
     reached = _reached(pages, _tender_pages(evaluated, urls))
     assert {"tender", "submitted_bid"} <= reached
     assert reached.isdisjoint({"award", "log"})
