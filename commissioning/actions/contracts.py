@@ -18,6 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commissioning import spend
 from commissioning.models import (
     Contract,
     ContractKind,
@@ -70,6 +71,7 @@ def contract_from_award(*, decision, by=None):
     a contract (it won another lot) has the lot and its price added. Returns the
     contracts made or extended; calling it again changes nothing.
     """
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     decision = (
         AwardDecision.objects.select_related("tender__opportunity", "lot")
         .filter(pk=decision.pk)
@@ -206,6 +208,7 @@ def record_contract(
     outside a tender, with ``lead`` as its lead supplier and ``partners`` as consortium
     members. Only ``publisher``'s commissioners; ``project`` must be the publisher's;
     the end must come after the start."""
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     require_commissioner(publisher, by)
     _refuse_dates(starts_on, ends_on)
     if project is not None and project.publisher_id != publisher.pk:
@@ -264,6 +267,7 @@ def add_pledge(*, contract, by, measure, quantity, unit, citywide=False, wards=(
     has none from a bid). Only the publisher's commissioners (``PermissionError``); not
     on a contract that has ended; what, how many (more than 0), the unit and where (the
     whole city or some wards) are all needed (``ValidationError``)."""
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     require_commissioner(contract.publisher, by)
     today = today or timezone.localdate()
     if contract.last_day < today:
@@ -286,6 +290,7 @@ def remove_pledge(*, pledge, by):
     """Remove a pledge no supplier has reported against yet. Only the publisher's
     commissioners (``PermissionError``). A pledge with returns, or one the winning bid
     made (the promise the contract was awarded on), stays (``ValidationError``)."""
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     contract = pledge.contract
     require_commissioner(contract.publisher, by)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commissioning import tasks
+from commissioning import spend, tasks
 from commissioning.decommissioning import (
     affected_organisations,
     councillors_to_tell,
@@ -184,6 +184,7 @@ def give_notice(*, decommissioning, by, now=None, notify=True):
     for the demo, they are marked sent and nobody is emailed). Ending early sets the
     contract's ``ended_on`` to the day it takes effect. Notice is given once.
     """
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     require_commissioner(decommissioning.contract.publisher, by)
     now = now or timezone.now()
     decommissioning = (

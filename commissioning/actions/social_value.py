@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissioning import postcodes
+from commissioning import postcodes, spend
 from commissioning.models import ContractSupplier, SocialValueLine, SocialValueReturn
 from opportunities.actions.publishing import is_commissioner
 
@@ -182,6 +182,7 @@ def submit_social_value_return(
     Otherwise the good lines are saved with a new return and the bad ones come
     back in ``LinesResult.rejected``; when no line is good nothing is saved.
     """
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     contract = pledge.contract
     if not is_supplier_member(by, contract):
         raise PermissionError("Only the contract's suppliers can report social value.")
@@ -207,6 +208,7 @@ def add_social_value_lines(*, social_value_return, by, lines):
 
     Same rules as ``submit_social_value_return`` for who and for the lines.
     """
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
     if not is_supplier_member(by, social_value_return.pledge.contract):
         raise PermissionError("Only the contract's suppliers can report social value.")
     good, rejected = _sorted_lines(lines)

@@ -331,3 +331,28 @@ def test_a_charts_id_is_the_same_on_every_rendering_and_differs_between_charts()
 
     assert chart("Spend").id == chart("Spend").id
     assert chart("Spend").id != chart("Social value").id
+
+
+def test_recording_a_contract_shows_in_the_figures_at_once(
+    example, django_capture_on_commit_callbacks
+):
+    from commissioning.actions.contracts import record_contract
+    from tests.factories import MembershipFactory
+
+    one = example["contracts"][0]
+    assert _report()["totals"]["value"] == 500000  # now kept
+    commissioner = MembershipFactory(organisation=one.publisher).user
+    with django_capture_on_commit_callbacks(execute=True):
+        record_contract(
+            publisher=one.publisher,
+            by=commissioner,
+            kind="grant",
+            lead=OrganisationFactory(),
+            title="A new grant",
+            category=one.category,
+            value=Decimal("1000"),
+            starts_on=one.starts_on,
+            ends_on=one.ends_on,
+            citywide=True,
+        )
+    assert _report()["totals"]["value"] == 501000
