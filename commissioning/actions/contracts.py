@@ -23,6 +23,7 @@ from commissioning.models import (
     Contract,
     ContractKind,
     ContractSupplier,
+    PipelineItem,
     Pledge,
     SupplierRole,
 )
@@ -92,6 +93,15 @@ def contract_from_award(*, decision, by=None):
     return touched
 
 
+def _project_of(opportunity):
+    """The project the opportunity was planned in, through its pipeline item, if any."""
+    return (
+        PipelineItem.objects.filter(opportunity=opportunity, project__isnull=False)
+        .values_list("project_id", flat=True)
+        .first()
+    )
+
+
 def _make(decision, bid, by):
     opportunity = decision.tender.opportunity
     starts_on = opportunity.contract_start or timezone.localdate(decision.confirmed_at)
@@ -110,6 +120,7 @@ def _make(decision, bid, by):
         starts_on=starts_on,
         ends_on=ends_after(starts_on, opportunity.duration_months or DEFAULT_MONTHS),
         extension_options=opportunity.extension_options,
+        project_id=_project_of(opportunity),
         created_by=by,
     )
     contract.wards.set(opportunity.wards.all())

@@ -18,6 +18,7 @@ from organisations.models import MembershipRole
 from tenders import actions
 from tenders.models import BidPartner
 from tests.commissioning.awarded import FIXTURES, award
+from tests.commissioning.factories import PipelineItemFactory, ProjectFactory
 from tests.factories import MembershipFactory, WardFactory
 from tests.tenders.award import moderate
 
@@ -64,6 +65,18 @@ def test_a_confirmed_award_makes_a_contract_for_the_winning_bid(
     assert contract.extension_options == "Up to 12 months more"
     lead = contract.suppliers.get()
     assert lead.organisation == moderated[0].organisation and lead.role == SupplierRole.LEAD
+
+
+def test_the_contract_belongs_to_the_project_the_opportunity_was_planned_in(
+    moderated, tender, lots, publisher_member, time_machine
+):
+    project = ProjectFactory(publisher=tender.opportunity.publisher)
+    PipelineItemFactory(
+        publisher=project.publisher, project=project, opportunity=tender.opportunity
+    )
+    decision = award(tender, lots[0], [moderated[0]], publisher_member, time_machine)
+    [contract] = contract_from_award(decision=decision)
+    assert contract.project == project
 
 
 def test_without_a_contract_start_it_starts_on_the_day_of_confirmation(
