@@ -72,17 +72,22 @@ def managed_event(request, pk):
     return event
 
 
-def _member_organisations(user):
+def _member_organisations(user, event):
+    """The user's organisations that may send attendees: all but the event's publisher."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
+    return (
+        Organisation.objects.filter(memberships__user=user)
+        .exclude(pk=event.publisher_id)
+        .order_by("name")
+    )
 
 
 @require_safe
 def event_detail(request, pk):
     event = _event(pk)
     now = timezone.now()
-    organisations = _member_organisations(request.user)
+    organisations = _member_organisations(request.user, event)
     return render(
         request,
         "commissioning/events/detail.html",
@@ -179,7 +184,7 @@ def event_cancel(request, pk):
 def register(request, pk):
     """A member registers an attendee for one of their organisations."""
     event = _event(pk)
-    organisations = _member_organisations(request.user)
+    organisations = _member_organisations(request.user, event)
     if not organisations.exists():
         raise Http404
     form = RegistrationForm(

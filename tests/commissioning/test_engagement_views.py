@@ -128,6 +128,11 @@ def test_someone_without_an_organisation_cannot_register(member, visitor):
     assert member.get(url("event_register", event)).status_code == 404
 
 
+def test_the_publishers_commissioner_is_not_offered_a_place_at_their_own_event(commissioner, event):
+    assert "Register an attendee" not in commissioner.get(event.get_absolute_url()).content.decode()
+    assert commissioner.get(url("event_register", event)).status_code == 404
+
+
 def test_a_visitor_is_sent_to_sign_in_to_register(visitor):
     response = visitor.get(url("event_register", EngagementEventFactory()))
     assert response.status_code == 302 and "login" in response.url
