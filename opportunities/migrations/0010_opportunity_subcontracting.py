@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('opportunities', '0009_question_notices'),
+        ("opportunities", "0009_question_notices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='opportunity',
-            name='subcontracting',
-            field=models.BooleanField(db_default=False, default=False, help_text="A subcontracting opportunity in a contractor's supply chain", verbose_name='subcontracting opportunity'),
+            model_name="opportunity",
+            name="subcontracting",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="A subcontracting opportunity in a contractor's supply chain",
+                verbose_name="subcontracting opportunity",
+            ),
         ),
     ]
