@@ -169,6 +169,7 @@ def councillor_reads_this_weeks_digest_and_downloads_it(page):
             "In your wards",
             "Across the whole city",
             "Other opportunities, by service",
+            "Coming soon in your wards",
             "New organisations in your wards",
         ]
     )

@@ -47,7 +47,7 @@ def fill(opportunity, n):
             opportunity=opportunity, title=f"Document {i}", file=ContentFile(b"x", name="d.pdf")
         )
         opportunity.cpv_codes.add(
-            CpvCode.objects.create(code=f"9{opportunity.pk:03d}{i:04d}-0", description="x")
+            CpvCode.objects.create(code=f"0{opportunity.pk % 1000:03d}{i:04d}-0", description="x")
         )
         opportunity.wards.add(WardFactory())
 
