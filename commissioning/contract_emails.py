@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.emails import absolute_url
 from commissioning import periods as reporting
-from commissioning.contract_queries import supplier_emails
+from commissioning.queries.contracts import supplier_emails
 from portal.mail import send_each
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commissioning.models import PipelineItem
 from opportunities.filters import VALUE_BAND_LIMITS, ValueBand
-from organisations.filters import TickedFilter
-from organisations.models import Organisation, ServiceCategory, Ward
+from organisations.filters import InWardOrCitywide, TickedFilter, ward_filter
+from organisations.models import Organisation, ServiceCategory
 
 # --- Pipeline ---------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def quarters(now=None):
     return choices
 
 
-class PipelineFilter(django_filters.FilterSet):
+class PipelineFilter(InWardOrCitywide, django_filters.FilterSet):
     """The pipeline's filters: the opportunity search's, plus the expected quarter."""
 
     shows = django_filters.ChoiceFilter(
@@ -77,14 +77,7 @@ class PipelineFilter(django_filters.FilterSet):
         method="filter_quarter",
         error_messages={"invalid_choice": _("Select a quarter from the list")},
     )
-    ward = django_filters.ModelChoiceFilter(
-        label=_("Ward"),
-        queryset=Ward.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any ward"),
-        method="filter_ward",
-        error_messages={"invalid_choice": _("Select a ward from the list")},
-    )
+    ward = ward_filter()
     publisher = django_filters.ModelChoiceFilter(
         label=_("Planned by"),
         queryset=pipeline_publishers,
@@ -135,11 +128,6 @@ class PipelineFilter(django_filters.FilterSet):
     def filter_quarter(self, queryset, name, value):
         year, quarter = value.split("-q")
         return queryset.filter(expected_year=int(year), expected_quarter=int(quarter))
-
-    def filter_ward(self, queryset, name, ward):
-        """In the ward, or across the whole city."""
-        covers = PipelineItem.wards.through.objects.filter(pipelineitem=OuterRef("pk"), ward=ward)
-        return queryset.filter(Q(citywide=True) | Exists(covers))
 
     def filter_categories(self, queryset, name, categories):
         if not categories:

@@ -48,13 +48,13 @@ from django.utils.translation import gettext_lazy as _
 
 from commissioning import social_value
 from commissioning.models import Contract, ContractSupplier, SupplierRole
+from organisations.filters import category_filter
 from organisations.models import (
     SIZE_CLASS_FOR_INCOME,
     SMALL_ORGANISATION_MAX_STAFF,
     LegalForm,
     Organisation,
     Sector,
-    ServiceCategory,
     SizeClass,
 )
 
@@ -148,13 +148,7 @@ class SpendFilter(django_filters.FilterSet):
         empty_label=_("Any publisher"),
         error_messages={"invalid_choice": _("Select a publisher from the list")},
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        queryset=ServiceCategory.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any category"),
-        error_messages={"invalid_choice": _("Select a category from the list")},
-    )
+    category = category_filter()
 
     class Meta:
         model = Contract

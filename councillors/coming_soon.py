@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.emails import absolute_url
-from commissioning.pipeline_queries import coming_with_wards
+from commissioning.queries.pipeline import coming_with_wards
 from opportunities.formats import money
 
 # A digest is about what is open now; a few plans are a prompt, not a second list.

@@ -38,6 +38,43 @@ class TickedFilter(django_filters.BooleanFilter):
         return qs.filter(self.condition) if value else qs
 
 
+def category_filter(**kwargs):
+    """One service category, chosen by slug from a select; an unknown slug is reported."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=ServiceCategory.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any category"),
+        error_messages={"invalid_choice": _("Select a category from the list")},
+        **kwargs,
+    )
+
+
+def ward_filter(**kwargs):
+    """One ward, chosen by slug from a select, applied by the FilterSet's ``filter_ward``."""
+    kwargs.setdefault("label", _("Ward"))
+    kwargs.setdefault("method", "filter_ward")
+    return django_filters.ModelChoiceFilter(
+        queryset=Ward.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any ward"),
+        error_messages={"invalid_choice": _("Select a ward from the list")},
+        **kwargs,
+    )
+
+
+class InWardOrCitywide:
+    """A FilterSet mixin: ``filter_ward`` keeps rows in the ward (through their ``wards``)
+    or across the whole city (``citywide``), as one EXISTS, without joining the wards."""
+
+    def filter_ward(self, queryset, name, ward):
+        wards = queryset.model.wards
+        covers = wards.through.objects.filter(
+            **{wards.field.m2m_field_name(): OuterRef("pk"), "ward": ward}
+        )
+        return queryset.filter(Q(citywide=True) | Exists(covers))
+
+
 class OrganisationDirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search by name or description"), method="search", max_length=200

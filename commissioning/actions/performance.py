@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commissioning import periods as reporting
-from commissioning.contract_queries import can_manage, is_supplier_member
 from commissioning.models import (
     Contract,
     Frequency,
@@ -30,6 +29,7 @@ from commissioning.models import (
     ReturnReminder,
 )
 from commissioning.models.performance import MONTHS_IN_PERIOD
+from commissioning.queries.contracts import can_manage, is_supplier_member
 from opportunities.actions import require_commissioner
 from portal.batch import done, each_in_its_own_transaction
 

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissioning.contract_queries import is_lead_member
 from commissioning.models import Subcontract, SubcontractApplication, SupplierRole
+from commissioning.queries.contracts import is_lead_member
 from opportunities.actions import publish_subcontracting
 from opportunities.models import Procedure, Status
 from portal.authorization import membership_role

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commissioning.models import EngagementEvent, EventKind, Phase, Project
-from organisations.models import Organisation, ServiceCategory, Ward
+from organisations.filters import InWardOrCitywide, category_filter, ward_filter
+from organisations.models import Organisation
 
 
 def project_publishers(request=None):
@@ -22,7 +23,7 @@ def project_publishers(request=None):
     ).order_by("name")
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(InWardOrCitywide, django_filters.FilterSet):
     """The filters of ``/projects/``; they combine with AND."""
 
     phase = django_filters.ChoiceFilter(
@@ -38,30 +39,12 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Any organisation"),
         error_messages={"invalid_choice": _("Select an organisation from the list")},
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        queryset=ServiceCategory.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any category"),
-        error_messages={"invalid_choice": _("Select a category from the list")},
-    )
-    ward = django_filters.ModelChoiceFilter(
-        label=_("Ward"),
-        queryset=Ward.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any ward"),
-        method="filter_ward",
-        error_messages={"invalid_choice": _("Select a ward from the list")},
-    )
+    category = category_filter()
+    ward = ward_filter()
 
     class Meta:
         model = Project
         fields = []
-
-    def filter_ward(self, queryset, name, ward):
-        """In the ward, or across the whole city."""
-        covers = Project.wards.through.objects.filter(project=OuterRef("pk"), ward=ward)
-        return queryset.filter(Q(citywide=True) | Exists(covers))
 
 
 def search_projects(params):

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commissioning.actions import contracts as actions
-from commissioning.contract_queries import (
+from commissioning.decommissioning import may_plan, visible_to
+from commissioning.forms.contracts import PledgeForm, RecordContractForm
+from commissioning.models import Contract, ContractSupplier, Pledge, SocialValueReturn
+from commissioning.queries.contracts import (
     can_manage,
     can_see_performance,
     delivered_by,
     is_lead_member,
     search_contracts,
 )
-from commissioning.decommissioning import may_plan, visible_to
-from commissioning.forms_contracts import PledgeForm, RecordContractForm
-from commissioning.models import Contract, ContractSupplier, Pledge, SocialValueReturn
 from organisations.models import Ward
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation

@@ -2,7 +2,7 @@
 suppliers' returns and the commissioner's rating.
 
 Seen only by the publisher's commissioners and the members of the contract's
-suppliers (404 for anyone else, ``contract_queries.can_see_performance``).
+suppliers (404 for anyone else, ``commissioning.queries.contracts.can_see_performance``).
 """
 
 import datetime
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning import periods as reporting
 from commissioning.actions import performance as actions
-from commissioning.contract_queries import can_manage, can_see_performance, is_supplier_member
-from commissioning.forms_performance import KpiForm, RatingForm
+from commissioning.forms.performance import KpiForm, RatingForm
 from commissioning.models import KpiReturn, PerformanceRating
+from commissioning.queries.contracts import can_manage, can_see_performance, is_supplier_member
 from commissioning.views.contracts import contract_or_404
 from portal.forms import add_errors
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from commissioning import pipeline_queries as queries
 from commissioning.actions import pipeline as actions
+from commissioning.forms.pipeline import LinkForm, PipelineItemForm, WithdrawForm
 from commissioning.models import PipelineItem
-from commissioning.pipeline_forms import LinkForm, PipelineItemForm, WithdrawForm
+from commissioning.queries import pipeline as queries
 from opportunities.actions import is_commissioner
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commissioning.actions import supply_chain as actions
-from commissioning.contract_queries import is_lead_member
-from commissioning.forms_supply_chain import ApplicationForm, SubcontractForm
+from commissioning.forms.supply_chain import ApplicationForm, SubcontractForm
 from commissioning.models import Subcontract
+from commissioning.queries.contracts import is_lead_member
 from commissioning.views.contracts import contract_or_404
 from organisations.views.manage import acting_organisation
 from portal.authorization import membership_role

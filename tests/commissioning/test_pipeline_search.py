@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from commissioning.decommissioning import notices_given
 from commissioning.models import Decommissioning, PipelineItem
-from commissioning.pipeline_queries import search_pipeline
+from commissioning.queries.pipeline import search_pipeline
 from tests.commissioning.factories import ContractFactory, PipelineItemFactory
 from tests.factories import OrganisationFactory, PublisherFactory, ServiceCategoryFactory
 

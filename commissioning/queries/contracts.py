@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commissioning.models import Contract, ContractKind, ContractSupplier, SupplierRole
 from opportunities.actions import is_commissioner
-from organisations.models import Membership, Organisation, ServiceCategory, Ward
+from organisations.filters import InWardOrCitywide, category_filter, ward_filter
+from organisations.models import Membership, Organisation
 
 
 def current_suppliers(contract):
@@ -83,7 +84,7 @@ def supplier_emails(contract):
     )
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(InWardOrCitywide, django_filters.FilterSet):
     """The filters of ``/contracts/``: combined with AND; a value that is not valid is
     reported and left out."""
 
@@ -103,21 +104,8 @@ class ContractFilter(django_filters.FilterSet):
         empty_label=_("Any type"),
         error_messages={"invalid_choice": _("Select a type from the list")},
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        queryset=ServiceCategory.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any category"),
-        error_messages={"invalid_choice": _("Select a category from the list")},
-    )
-    ward = django_filters.ModelChoiceFilter(
-        label=_("Ward"),
-        queryset=Ward.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label=_("Any ward"),
-        method="filter_ward",
-        error_messages={"invalid_choice": _("Select a ward from the list")},
-    )
+    category = category_filter()
+    ward = ward_filter()
 
     class Meta:
         model = Contract
@@ -130,11 +118,6 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=words) | Q(reference__iexact=words) | Exists(supplied_by)
         )
-
-    def filter_ward(self, queryset, name, ward):
-        """In the ward, or across the whole city."""
-        covers = Contract.wards.through.objects.filter(contract=OuterRef("pk"), ward=ward)
-        return queryset.filter(Q(citywide=True) | Exists(covers))
 
 
 def search_contracts(params):
