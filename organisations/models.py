@@ -153,6 +153,17 @@ SIZE_CLASS_FOR_INCOME = {
 SMALL_ORGANISATION_MAX_STAFF = 9
 
 
+class CharterPrinciple(models.TextChoices):
+    """The Birmingham Business Charter for Social Responsibility's principles (seed 000, R03)."""
+
+    LOCAL_EMPLOYMENT = "local_employment", _("Local employment")
+    BUY_LOCAL = "buy_local", _("Buy local first")
+    PARTNERS_IN_COMMUNITIES = "partners_in_communities", _("Partners in communities")
+    GOOD_EMPLOYER = "good_employer", _("Good employer")
+    GREEN = "green", _("Green and sustainable")
+    ETHICAL_PROCUREMENT = "ethical_procurement", _("Ethical procurement")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def with_directory_relations(self):
         """Everything a directory row or profile shows, in a fixed number of queries."""
@@ -203,6 +214,12 @@ class Organisation(models.Model):
 
     charter_signatory_since = models.DateField(
         _("Business Charter for Social Responsibility signatory since"), null=True, blank=True
+    )
+    charter_principles = models.JSONField(
+        _("Charter principles committed to"),
+        default=list,
+        blank=True,
+        help_text=_("Codes from CharterPrinciple; any organisation, signatory or not, may commit."),
     )
     living_wage_employer = models.BooleanField(_("living wage employer"), default=False)
 
@@ -260,6 +277,12 @@ class Organisation(models.Model):
     @property
     def can_publish(self):
         return self.publishing_allowed_at is not None
+
+    @property
+    def charter_principle_labels(self):
+        """The Charter principles committed to, in the Charter's order, in words."""
+        chosen = set(self.charter_principles or ())
+        return [label for value, label in CharterPrinciple.choices if value in chosen]
 
     @property
     def is_charter_signatory(self):

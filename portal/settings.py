@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "opportunities",
     "tenders",
     "commissioning",
+    "exchange",  # the social value exchange: needs, offers and matches
     "tracking",
     "councillors",
     "home",  # the front page and the demo seed, on top of every app

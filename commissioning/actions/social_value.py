@@ -214,3 +214,27 @@ def add_social_value_lines(*, social_value_return, by, lines):
     good, rejected = _sorted_lines(lines)
     _save_lines(social_value_return, good)
     return LinesResult(social_value_return, len(good), rejected)
+
+
+@transaction.atomic
+def add_delivered_in_ward(*, pledge, ward, quantity, delivered_on, description, by):
+    """Record ``quantity`` delivered against ``pledge`` in ``ward`` on one day, confirmed
+    by whoever received it (the social value exchange calls this when a recipient
+    confirms help given under an offer tied to the pledge). No postcode is known, so
+    the line's district is empty. The caller has checked who may do this."""
+    transaction.on_commit(spend.forget_figures)  # the spend page's figures change
+    social_value_return = SocialValueReturn.objects.create(
+        pledge=pledge,
+        period_start=delivered_on,
+        period_end=delivered_on,
+        description=description,
+        submitted_at=timezone.now(),
+        submitted_by=by,
+    )
+    SocialValueLine.objects.create(
+        social_value_return=social_value_return,
+        ward=ward,
+        postcode_district="",
+        quantity=quantity,
+    )
+    return social_value_return
