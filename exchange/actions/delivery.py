@@ -24,7 +24,11 @@ def record_delivery(*, match, by, quantity, delivered_on, value=None, note="", t
     """The giver records help given under an accepted match; the recipient is asked to
     confirm it. At most what was agreed, less what is already recorded; not in the
     future, nor before the match was accepted."""
-    match = Match.objects.select_for_update().select_related("need", "offer").get(pk=match.pk)
+    match = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("need", "offer")
+        .get(pk=match.pk)
+    )
     if side_of(by, need=match.need, offer=match.offer) != Side.GIVER:
         raise PermissionError("Only the organisation giving the help can record it.")
     if match.accepted_at is None:
@@ -67,8 +71,12 @@ def confirm_delivery(*, delivery, by, testimonial=""):
     value in the need's ward. Confirming twice changes nothing.
     """
     match = Match.objects.get(pk=delivery.match_id)
-    offer = Offer.objects.select_for_update().select_related("pledge").get(pk=match.offer_id)
-    need = Need.objects.select_for_update().select_related("ward").get(pk=match.need_id)
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("pledge")
+        .get(pk=match.offer_id)
+    )
+    need = Need.objects.select_for_update(of=("self",)).select_related("ward").get(pk=match.need_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if side_of(by, need=need, offer=offer) != Side.RECIPIENT:
         raise PermissionError("Only the organisation that received the help can confirm it.")
