@@ -23,14 +23,17 @@ QUANTITY = DecimalField(max_digits=16, decimal_places=4)
 
 
 def pledges_of(contract):
-    """The contract's pledges, each with ``delivered`` (the sum of its return lines) and its
-    wards loaded; two queries."""
-    return list(
+    """The contract's pledges, each with ``delivered`` (the sum of its return lines),
+    ``outstanding`` (what is still owed, never below 0) and its wards loaded; two queries."""
+    pledges = list(
         Pledge.objects.filter(contract=contract)
         .annotate(delivered=Coalesce(Sum("returns__lines__quantity"), ZERO))
         .prefetch_related("wards")
         .order_by("pk")
     )
+    for pledge in pledges:
+        pledge.outstanding = max(pledge.quantity - pledge.delivered, Decimal(0))
+    return pledges
 
 
 def contract_delivered_by_ward(contract):

@@ -9,10 +9,13 @@ online one; then, for needs, the soonest due, and for offers, the most left;
 then the newest.
 """
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from commissioning.models import Pledge
+from commissioning.social_value import ZERO
 from exchange.models import Match, Need, Offer
 
 WardOfOffer = Offer.wards.through
@@ -79,4 +82,30 @@ def suggested_offers(organisation, *, needs=None, today=None):
         )
         .select_related("organisation", "pledge__contract")
         .order_by("-in_ward", "-remaining_now", "-posted_at", "-pk")
+    )
+
+
+def pledges_owed_by(organisation):
+    """The pledges of contracts ``organisation`` delivers now, each with ``delivered`` (every
+    return line, from the exchange or reported directly), for its page to show what is
+    still owed. One query."""
+    return pledges_offerable_by(organisation).annotate(
+        delivered=Coalesce(Sum("returns__lines__quantity"), ZERO)
+    )
+
+
+def pledges_offerable_by(organisation, today=None):
+    """The pledges of contracts ``organisation`` delivers now (not ended), an offer can
+    count towards."""
+    today = today or timezone.localdate()
+    return (
+        Pledge.objects.filter(
+            contract__suppliers__organisation=organisation,
+            contract__suppliers__left_on__isnull=True,
+        )
+        .exclude(contract__ended_on__lt=today)
+        .exclude(contract__ends_on__lt=today)
+        .select_related("contract")
+        .distinct()
+        .order_by("contract__reference", "pk")
     )

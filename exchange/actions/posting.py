@@ -96,25 +96,6 @@ def close_need(*, need, by):
     return need
 
 
-def pledges_offerable_by(organisation, today=None):
-    """The pledges of contracts ``organisation`` delivers now (not ended), an offer can
-    count towards."""
-    from commissioning.models import Pledge
-
-    today = today or timezone.localdate()
-    return (
-        Pledge.objects.filter(
-            contract__suppliers__organisation=organisation,
-            contract__suppliers__left_on__isnull=True,
-        )
-        .exclude(contract__ended_on__lt=today)
-        .exclude(contract__ends_on__lt=today)
-        .select_related("contract")
-        .distinct()
-        .order_by("contract__reference", "pk")
-    )
-
-
 def units_match(pledge, unit):
     """Whether help counted in ``unit`` can count towards ``pledge``: the pledge's own unit
     must be the same thing ("hours of mentoring" for hours)."""

@@ -52,7 +52,7 @@ def detail(request, pk):
         context["suggested"] = queries.suggested_needs(
             offer.organisation, offers=Offer.objects.filter(pk=offer.pk)
         )[:SUGGESTED]
-        context["may_link"] = posting.pledges_offerable_by(offer.organisation).exists()
+        context["may_link"] = queries.pledges_offerable_by(offer.organisation).exists()
     elif organisation is not None:
         context["may_ask"] = _fitting_needs(offer, organisation).exists()
     return render(request, "exchange/offer.html", context)
@@ -65,7 +65,7 @@ def create(request):
     organisation = acting_for(request)
     if organisation is None:
         return render(request, "exchange/needs_organisation.html")
-    pledges = posting.pledges_offerable_by(organisation)
+    pledges = queries.pledges_offerable_by(organisation)
     form = OfferForm(request.POST or None, pledges=pledges)
     if request.method == "POST" and form.is_valid():
         offer = run(
@@ -97,7 +97,7 @@ def pledge(request, pk):
     require_member(request.user, offer.organisation)
     form = PledgeLinkForm(
         request.POST or None,
-        pledges=posting.pledges_offerable_by(offer.organisation),
+        pledges=queries.pledges_offerable_by(offer.organisation),
         initial={"pledge": offer.pledge_id},
     )
     if request.method == "POST" and form.is_valid():

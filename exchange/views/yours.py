@@ -42,5 +42,6 @@ def dashboard(request):
         )[:LISTED],
         "suggested_needs": queries.suggested_needs(organisation)[:LISTED],
         "suggested_offers": queries.suggested_offers(organisation)[:LISTED],
+        "pledges": queries.pledges_owed_by(organisation)[:LISTED],
     }
     return render(request, "exchange/yours.html", context)
