@@ -10,6 +10,7 @@ from commissioning import (
 )
 from commissioning.models import Contract, ContractKind
 from councillors import demo as councillors_demo
+from exchange import demo as exchange_demo
 from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
@@ -110,6 +111,12 @@ def seed():
     demo_decommissioning.seed(
         contract=next(c for c in contracts if c.kind == ContractKind.SERVICE_LEVEL_AGREEMENT),
         commissioner=commissioner,
+    )
+    exchange_demo.seed(
+        publisher=publisher,
+        commissioner=commissioner,
+        registry_user=registry_user,
+        owners={"Ladywood Lunch Club": users["member@example.org"]},
     )
     tracking_demo.seed(
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from commissioning.actions.social_value import add_delivered_in_ward
 from exchange import emails
-from exchange.actions.matching import side_of
+from exchange.actions.matching import sides_of
 from exchange.formats import amount
 from exchange.models import Delivery, Match, Need, Offer, Side
 
 
 @transaction.atomic
-def record_delivery(*, match, by, quantity, delivered_on, value=None, note="", today=None):
+def record_delivery(
+    *, match, by, quantity, delivered_on, value=None, note="", today=None, notify=True
+):
     """The giver records help given under an accepted match; the recipient is asked to
     confirm it. At most what was agreed, less what is already recorded; not in the
     future, nor before the match was accepted."""
@@ -29,7 +31,7 @@ def record_delivery(*, match, by, quantity, delivered_on, value=None, note="", t
         .select_related("need", "offer")
         .get(pk=match.pk)
     )
-    if side_of(by, need=match.need, offer=match.offer) != Side.GIVER:
+    if Side.GIVER not in sides_of(by, need=match.need, offer=match.offer):
         raise PermissionError("Only the organisation giving the help can record it.")
     if match.accepted_at is None:
         raise ValidationError(_("Help can be recorded once the match is accepted"))
@@ -58,12 +60,13 @@ def record_delivery(*, match, by, quantity, delivered_on, value=None, note="", t
         note=note,
         recorded_by=by,
     )
-    transaction.on_commit(lambda: emails.send_delivery_recorded(delivery))
+    if notify:  # the demo seeds without email
+        transaction.on_commit(lambda: emails.send_delivery_recorded(delivery))
     return delivery
 
 
 @transaction.atomic
-def confirm_delivery(*, delivery, by, testimonial=""):
+def confirm_delivery(*, delivery, by, testimonial="", notify=True):
     """The recipient confirms help was given, with an optional testimonial.
 
     The quantity then counts: on the match, the need (met once all of it is
@@ -78,7 +81,7 @@ def confirm_delivery(*, delivery, by, testimonial=""):
     )
     need = Need.objects.select_for_update(of=("self",)).select_related("ward").get(pk=match.need_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if side_of(by, need=need, offer=offer) != Side.RECIPIENT:
+    if Side.RECIPIENT not in sides_of(by, need=need, offer=offer):
         raise PermissionError("Only the organisation that received the help can confirm it.")
     if delivery.confirmed_at:
         return delivery
@@ -104,5 +107,6 @@ def confirm_delivery(*, delivery, by, testimonial=""):
     Need.objects.filter(pk=need.pk).update(
         delivered=F("delivered") + delivery.quantity, met_at=need.met_at
     )
-    transaction.on_commit(lambda: emails.send_delivery_confirmed(delivery))
+    if notify:  # the demo seeds without email
+        transaction.on_commit(lambda: emails.send_delivery_confirmed(delivery))
     return delivery

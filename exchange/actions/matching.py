@@ -19,17 +19,18 @@ from exchange.models import Match, Need, Offer, Side, Status
 from portal.authorization import membership_role
 
 
-def side_of(user, *, need, offer):
-    """Which side ``user`` is on for ``need`` and ``offer``: ``Side.GIVER`` for a member of
-    the offering organisation, ``Side.RECIPIENT`` for one of the organisation in need,
-    ``None`` for anyone else."""
-    if not user.is_authenticated:
-        return None
+def sides_of(user, *, need, offer):
+    """The sides ``user`` is on for ``need`` and ``offer``: ``Side.GIVER`` as a member of
+    the offering organisation, ``Side.RECIPIENT`` as one of the organisation in need;
+    both for someone in both, none for anyone else."""
+    if not user or not user.is_authenticated:
+        return set()
+    sides = set()
     if membership_role(user, offer.organisation) is not None:
-        return Side.GIVER
+        sides.add(Side.GIVER)
     if membership_role(user, need.organisation) is not None:
-        return Side.RECIPIENT
-    return None
+        sides.add(Side.RECIPIENT)
+    return sides
 
 
 def _amount(quantity, unit):
@@ -87,8 +88,9 @@ def check_fit(need, offer, quantity, today):
 
 
 @transaction.atomic
-def propose_match(*, need, offer, by, quantity, message="", today=None):
-    """Propose that ``offer`` meets ``quantity`` of ``need``; ``by`` is on either side.
+def propose_match(*, need, offer, by, quantity, message="", side=None, today=None, notify=True):
+    """Propose that ``offer`` meets ``quantity`` of ``need``, for ``by``'s ``side`` (needed
+    only when ``by`` belongs to both organisations).
 
     Refused when the two do not fit (kind, unit, area, dates, what is left), when the
     pair already has a match waiting or accepted, or for an organisation's own need.
@@ -97,10 +99,14 @@ def propose_match(*, need, offer, by, quantity, message="", today=None):
     # Fresh figures: what another match took since the caller read them counts.
     need = Need.objects.select_related("organisation", "ward").get(pk=need.pk)
     offer = Offer.objects.select_related("organisation").get(pk=offer.pk)
-    side = side_of(by, need=need, offer=offer)
-    if side is None:
+    sides = sides_of(by, need=need, offer=offer)
+    if not sides:
         raise PermissionError("Only the need's or the offer's organisation can propose a match.")
     check_fit(need, offer, quantity, today or timezone.localdate())
+    if side is None and len(sides) == 1:
+        side = sides.pop()
+    elif side not in sides:
+        raise PermissionError("Say which side proposes: the user belongs to both organisations.")
     if Match.objects.filter(need=need, offer=offer, declined_at__isnull=True).exists():
         raise ValidationError(_("This need and this offer are already matched"))
     try:
@@ -115,7 +121,8 @@ def propose_match(*, need, offer, by, quantity, message="", today=None):
             )
     except IntegrityError:  # the same pair proposed at the same moment
         raise ValidationError(_("This need and this offer are already matched")) from None
-    transaction.on_commit(lambda: emails.send_proposed(match))
+    if notify:  # the demo seeds without email
+        transaction.on_commit(lambda: emails.send_proposed(match))
     return match
 
 
@@ -125,7 +132,7 @@ def _pending_for(match, by):
     need = Need.objects.select_for_update().get(pk=match.need_id)
     match = Match.objects.select_for_update().get(pk=match.pk)
     match.offer, match.need = offer, need
-    if side_of(by, need=need, offer=offer) != match.answering_side:
+    if match.answering_side not in sides_of(by, need=need, offer=offer):
         raise PermissionError("Only the other side can answer a proposed match.")
     if not match.is_pending:
         raise ValidationError(_("This match has already been answered"))
@@ -133,7 +140,7 @@ def _pending_for(match, by):
 
 
 @transaction.atomic
-def accept_match(*, match, by, answer="", today=None):
+def accept_match(*, match, by, answer="", today=None, notify=True):
     """Accept a proposed match: its quantity is taken from the offer and the need.
 
     Refused, with what is left, when either no longer has enough (another match was
@@ -146,15 +153,17 @@ def accept_match(*, match, by, answer="", today=None):
     Need.objects.filter(pk=need.pk).update(promised=F("promised") + match.quantity)
     match.accepted_at, match.answered_by, match.answer = timezone.now(), by, answer
     match.save(update_fields=["accepted_at", "answered_by", "answer"])
-    transaction.on_commit(lambda: emails.send_answered(match))
+    if notify:  # the demo seeds without email
+        transaction.on_commit(lambda: emails.send_answered(match))
     return match
 
 
 @transaction.atomic
-def decline_match(*, match, by, answer=""):
+def decline_match(*, match, by, answer="", notify=True):
     """Decline a proposed match, with a message the other side is sent."""
     match = _pending_for(match, by)
     match.declined_at, match.answered_by, match.answer = timezone.now(), by, answer
     match.save(update_fields=["declined_at", "answered_by", "answer"])
-    transaction.on_commit(lambda: emails.send_answered(match))
+    if notify:  # the demo seeds without email
+        transaction.on_commit(lambda: emails.send_answered(match))
     return match

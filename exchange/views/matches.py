@@ -23,21 +23,21 @@ def _match_for(request, pk):
         ),
         pk=pk,
     )
-    side = matching.side_of(request.user, need=match.need, offer=match.offer)
-    if side is None:
+    sides = matching.sides_of(request.user, need=match.need, offer=match.offer)
+    if not sides:
         raise Http404
-    return match, side
+    return match, sides
 
 
-def _page(request, match, side, *, answer_form=None, delivery_form=None, confirm_forms=None):
+def _page(request, match, sides, *, answer_form=None, delivery_form=None, confirm_forms=None):
     deliveries = list(match.deliveries.select_related("recorded_by").order_by("delivered_on", "pk"))
     confirm_forms = confirm_forms or {}
     for delivery in deliveries:
         delivery.form = confirm_forms.get(delivery.pk) or ConfirmForm(prefix=f"d{delivery.pk}")
         delivery.form.helper.form_action = reverse("exchange:delivery_confirm", args=[delivery.pk])
     recorded = sum((d.quantity for d in deliveries), start=0)
-    may_answer = match.is_pending and side == match.answering_side
-    may_record = match.accepted_at is not None and side == Side.GIVER and recorded < match.quantity
+    may_answer = match.is_pending and match.answering_side in sides
+    may_record = match.accepted_at is not None and Side.GIVER in sides and recorded < match.quantity
     if may_record:
         delivery_form = delivery_form or DeliveryForm()
         delivery_form.helper.form_action = reverse("exchange:match_record", args=[match.pk])
@@ -48,7 +48,7 @@ def _page(request, match, side, *, answer_form=None, delivery_form=None, confirm
             "match": match,
             "need": match.need,
             "offer": match.offer,
-            "side": side,
+            "may_confirm": Side.RECIPIENT in sides,
             "deliveries": deliveries,
             "recorded": recorded,
             "answer_form": (answer_form or AnswerForm()) if may_answer else None,
@@ -60,18 +60,18 @@ def _page(request, match, side, *, answer_form=None, delivery_form=None, confirm
 @login_required
 @require_safe
 def detail(request, pk):
-    match, side = _match_for(request, pk)
-    return _page(request, match, side)
+    match, sides = _match_for(request, pk)
+    return _page(request, match, sides)
 
 
 @login_required
 @require_POST
 def answer(request, pk):
     """The answering side accepts (button ``accept``) or declines, with a reply."""
-    match, side = _match_for(request, pk)
+    match, sides = _match_for(request, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _page(request, match, side, answer_form=form)
+        return _page(request, match, sides, answer_form=form)
     accept = "accept" in request.POST
     action = matching.accept_match if accept else matching.decline_match
     try:
@@ -81,8 +81,12 @@ def answer(request, pk):
     except PermissionError:
         raise Http404 from None
     if answered is None:
-        return _page(request, match, side, answer_form=form)
-    other = match.offer.organisation if side == Side.RECIPIENT else match.need.organisation
+        return _page(request, match, sides, answer_form=form)
+    other = (
+        match.need.organisation
+        if match.proposed_by_side == Side.RECIPIENT
+        else match.offer.organisation
+    )
     message = (
         _("You accepted the match; %(name)s is told")
         if accept
@@ -95,7 +99,7 @@ def answer(request, pk):
 @require_POST
 def record(request, pk):
     """The giver records help given under the accepted match."""
-    match, side = _match_for(request, pk)
+    match, sides = _match_for(request, pk)
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
@@ -115,7 +119,7 @@ def record(request, pk):
                 % {"name": match.need.organisation.name},
                 match.get_absolute_url(),
             )
-    return _page(request, match, side, delivery_form=form)
+    return _page(request, match, sides, delivery_form=form)
 
 
 @login_required
@@ -123,7 +127,7 @@ def record(request, pk):
 def confirm(request, pk):
     """The recipient confirms help given, with an optional testimonial."""
     delivery = get_object_or_404(Delivery, pk=pk)
-    match, side = _match_for(request, delivery.match_id)
+    match, sides = _match_for(request, delivery.match_id)
     form = ConfirmForm(request.POST, prefix=f"d{delivery.pk}")
     if form.is_valid():
         try:
@@ -133,4 +137,4 @@ def confirm(request, pk):
         except PermissionError:
             raise Http404 from None
         return done(request, _("Thank you: the help is confirmed"), match.get_absolute_url())
-    return _page(request, match, side, confirm_forms={delivery.pk: form})
+    return _page(request, match, sides, confirm_forms={delivery.pk: form})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from exchange import queries
 from exchange.actions import matching, posting
 from exchange.forms import ExtendForm, NeedForm, ProposeForm
-from exchange.models import USUAL_UNIT, Delivery, Match, Need
+from exchange.models import USUAL_UNIT, Delivery, Match, Need, Side
 from exchange.views import acting_for, done, form_page, is_member, require_member, run
 from organisations.models import Sector
 
@@ -135,6 +135,7 @@ def propose(request, pk):
             by=request.user,
             quantity=data["quantity"],
             message=data["message"],
+            side=Side.GIVER,
         )
         if match:
             return done(

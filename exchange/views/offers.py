@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from exchange import queries
 from exchange.actions import matching, posting
 from exchange.forms import OfferForm, PledgeLinkForm, ProposeForm
-from exchange.models import Delivery, Match, Offer
+from exchange.models import Delivery, Match, Offer, Side
 from exchange.views import acting_for, done, form_page, is_member, require_member, run
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -157,6 +157,7 @@ def propose(request, pk):
             by=request.user,
             quantity=data["quantity"],
             message=data["message"],
+            side=Side.RECIPIENT,
         )
         if match:
             return done(

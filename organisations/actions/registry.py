@@ -125,7 +125,8 @@ def register_organisation(*, by, name, legal_form, identifiers=(), **details):
     if (repeat := _repeated_registration(by, name)) is not None:
         return repeat
     _check_identifiers_free(identifiers)
-    many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
+    many_to_many = {field.name for field in Organisation._meta.many_to_many}
+    many = {key: details.pop(key) for key in list(details) if key in many_to_many}
     organisation = _create_with_free_slug(
         name=name, legal_form=legal_form, created_by=by, **details
     )
@@ -153,7 +154,8 @@ def update_organisation(*, organisation, by, **details):
     if changed := changed_fields(stored, details):
         detail = capfirst(fields_in_words(Organisation, changed))
         audit(organisation, Action.PROFILE_CHANGED, by, detail)
-    many = {key: details.pop(key) for key in list(details) if isinstance(details[key], list)}
+    many_to_many = {field.name for field in Organisation._meta.many_to_many}
+    many = {key: details.pop(key) for key in list(details) if key in many_to_many}
     for field, value in details.items():
         setattr(organisation, field, value)
     organisation.save()
