@@ -161,7 +161,7 @@ class OfferForm(forms.Form):
 class ProposeForm(forms.Form):
     """One side proposes: the giver picks one of its offers, the recipient one of its needs."""
 
-    choice = forms.ModelChoiceField(queryset=None, empty_label=None)
+    choice = forms.ModelChoiceField(queryset=None, empty_label=None, widget=forms.RadioSelect)
     quantity = quantity_field(_("How much?"))
     message = forms.CharField(
         label=_("Message (optional)"),
@@ -171,10 +171,14 @@ class ProposeForm(forms.Form):
         help_text=_("Sent to them through the portal; your email address is not shown"),
     )
 
-    def __init__(self, *args, choices, label, **kwargs):
+    def __init__(self, *args, choices, label, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["choice"].queryset = choices
         self.fields["choice"].label = label
+        self.fields["quantity"].label = _("How many %(unit)s?") % {"unit": Unit(unit).label}
+        only = list(choices[:2])
+        if len(only) == 1:
+            self.fields["choice"].initial = only[0].pk
         self.fields["choice"].error_messages["required"] = _("Choose one")
         self.helper = _helper(
             _("Propose the match"),

@@ -122,8 +122,9 @@ def propose(request, pk):
     form = ProposeForm(
         request.POST or None,
         choices=choices,
+        unit=need.unit,
         label=_("Which of your offers?"),
-        initial={"quantity": need.still_needed},
+        initial={"quantity": f"{need.still_needed.normalize():f}"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -146,7 +146,9 @@ def propose(request, pk):
         return render(
             request, "exchange/needs_need.html", {"offer": offer, "organisation": organisation}
         )
-    form = ProposeForm(request.POST or None, choices=choices, label=_("For which of your needs?"))
+    form = ProposeForm(
+        request.POST or None, unit=offer.unit, choices=choices, label=_("For which of your needs?")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         match = run(
