@@ -48,7 +48,9 @@ def detail(request, pk):
         "acting": organisation,
     }
     if own:
-        context["matches"] = Match.objects.filter(offer=offer).select_related("need__organisation")
+        context["matches"] = Match.objects.filter(offer=offer).select_related(
+            "need__organisation", "offer"
+        )
         context["suggested"] = queries.suggested_needs(
             offer.organisation, offers=Offer.objects.filter(pk=offer.pk)
         )[:SUGGESTED]
