@@ -33,10 +33,6 @@ def sides_of(user, *, need, offer):
     return sides
 
 
-def _amount(quantity, unit):
-    return amount(quantity, unit)
-
-
 def check_fit(need, offer, quantity, today):
     """Raise ``ValidationError`` unless ``offer`` can meet ``quantity`` of ``need`` today."""
     if need.organisation_id == offer.organisation_id:
@@ -76,12 +72,11 @@ def check_fit(need, offer, quantity, today):
     if quantity > offer.remaining:
         errors.append(
             _("Only %(amount)s of this offer are left")
-            % {"amount": _amount(offer.remaining, offer.unit)}
+            % {"amount": amount(offer.remaining, offer.unit)}
         )
     if quantity > need.still_needed:
         errors.append(
-            _("Only %(amount)s are still needed")
-            % {"amount": _amount(need.still_needed, need.unit)}
+            _("Only %(amount)s are still needed") % {"amount": amount(need.still_needed, need.unit)}
         )
     if errors:
         raise ValidationError({"quantity": errors})
