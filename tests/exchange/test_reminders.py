@@ -14,6 +14,7 @@ from exchange.actions import reminders
 from exchange.actions.matching import accept_match, propose_match
 from exchange.actions.posting import close_need, extend_need
 from exchange.models import Need
+from tests.concurrency import run_together
 from tests.exchange.factories import NeedFactory, OfferFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,15 @@ def test_a_match_proposed_before_the_date_cannot_be_accepted_after_it(today):
     )
     with pytest.raises(ValidationError, match="This need is expired"):
         accept_match(match=match, by=member_of(need.organisation), today=today + timedelta(days=1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_runs_at_the_same_moment_remind_each_need_once(today):
+    needs = [need_due(today, days=days) for days in (3, 5, 7)]
+
+    results, errors = run_together(lambda _i: reminders.send_need_reminders(today=today), count=4)
+
+    assert errors == []
+    assert sum(results) == 3
+    assert recipients() == sorted(address for need in needs for address in addresses_of(need))

@@ -9,6 +9,7 @@ from django.core import mail
 from exchange import tasks
 from exchange.actions import summaries
 from exchange.models import SuggestionSubscription
+from tests.concurrency import run_together
 from tests.exchange.factories import NeedFactory, OfferFactory, member_of
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
 
@@ -263,3 +264,16 @@ def test_outsiders_get_404_and_visitors_are_asked_to_sign_in(client, path):
     client.force_login(member_of(organisation))
     assert client.get(url).status_code == 405
     assert not SuggestionSubscription.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_runs_at_the_same_moment_send_each_subscriber_one_summary(now, supplier):
+    users = [subscriber(supplier) for _ in range(3)]
+    need("This week", days_ago=1, due_in=20)
+
+    results, errors = run_together(lambda _i: summaries.send_summaries(now=now), count=4)
+
+    assert errors == []
+    assert sum(results) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(user.email for user in users)
