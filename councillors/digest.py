@@ -137,7 +137,7 @@ class DigestContext:
     last_sent: dict  # councillor id -> when their last digest was accepted for delivery
     new_organisations_in: dict  # ward id -> [Organisation], by name
     coming: list  # pipeline items still to come (``coming_soon.load``)
-    needs: list  # needs open on the exchange (``exchange_needs.load``)
+    needs: dict  # needs open on the exchange, by ward id (``exchange_needs.load``)
 
 
 def _item(opportunity, *, now):

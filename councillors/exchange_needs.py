@@ -1,13 +1,18 @@
 """The digest's "Needs in your wards": help local groups are asking for on the social
 value exchange (seed 000, R03 d), so councillors can pass it on.
 
-The open needs are read once per run (``load``, one query); ``for_councillor`` then
-picks each councillor's share in memory: needs in their wards, soonest due first,
-at most ``LISTED``, with a link per ward to every open need there.
+The open needs are read once per run (``load``, one query, kept by ward);
+``for_councillor`` then picks each councillor's share in memory: needs in their
+wards, soonest due first, at most ``LISTED``, with a link per ward to every open
+need there.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
+from heapq import merge
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -20,17 +25,26 @@ from portal.formats import date_in_words
 LISTED = 5
 
 
-@dataclass(frozen=True, eq=False)
 class NeedItem:
-    """One open need as every digest of a run shows it."""
+    """One open need as every digest of a run shows it. What it says in words is worked
+    out the first time a digest lists it: most needs of a big run are listed by none."""
 
-    title: str
-    url: str
-    organisation: str
-    still_needed: str
-    needed_by: str
-    ward: str
-    ward_id: int
+    def __init__(self, *, pk, title, organisation, ward, ward_id, still_needed, unit, needed_by):
+        self.pk, self.title, self.organisation = pk, title, organisation
+        self.ward, self.ward_id = ward, ward_id
+        self._still_needed, self._unit, self._needed_by = still_needed, unit, needed_by
+
+    @cached_property
+    def url(self):
+        return absolute_url(reverse("exchange:need", args=[self.pk]))
+
+    @cached_property
+    def still_needed(self):
+        return amount(self._still_needed, self._unit)
+
+    @cached_property
+    def needed_by(self):
+        return date_in_words(self._needed_by)
 
 
 @dataclass(frozen=True)
@@ -50,25 +64,40 @@ class NeedsInWards:
 
 
 def load(*, today):
-    """Every need open for matching on ``today``, as ``NeedItem``s soonest due first:
-    one query, whatever the number of needs."""
+    """Every need open for matching on ``today``, as ``NeedItem``s under their ward's id,
+    each ward's soonest due first: one query of the few columns shown, whatever the
+    number of needs."""
     needs = (
         Need.objects.open_for_matching(today)
-        .select_related("organisation", "ward")
+        .annotate(left=F("quantity") - F("promised"))
         .order_by("needed_by", "-posted_at", "-pk")
-    )
-    return [
-        NeedItem(
-            title=need.title,
-            url=absolute_url(need.get_absolute_url()),
-            organisation=need.organisation.name,
-            still_needed=amount(need.still_needed, need.unit),
-            needed_by=date_in_words(need.needed_by),
-            ward=need.ward.name,
-            ward_id=need.ward_id,
+        .values_list(
+            "pk",
+            "title",
+            "organisation__name",
+            "ward__name",
+            "ward_id",
+            "left",
+            "unit",
+            "needed_by",
         )
-        for need in needs
-    ]
+    )
+    by_ward = defaultdict(list)
+    for position, (pk, title, organisation, ward, ward_id, left, unit, needed_by) in enumerate(
+        needs
+    ):
+        item = NeedItem(
+            pk=pk,
+            title=title,
+            organisation=organisation,
+            ward=ward,
+            ward_id=ward_id,
+            still_needed=left,
+            unit=unit,
+            needed_by=needed_by,
+        )
+        by_ward[ward_id].append((position, item))
+    return dict(by_ward)
 
 
 def for_councillor(wards, needs):
@@ -76,8 +105,8 @@ def for_councillor(wards, needs):
     ``needs``; ``None`` for a councillor without wards."""
     if not wards:
         return None
-    ward_ids = {ward.pk for ward in wards}
-    in_wards = [item for item in needs if item.ward_id in ward_ids]
+    # Each ward's list is in order already: merging keeps the run's order across wards.
+    in_wards = [item for _position, item in merge(*(needs.get(ward.pk, []) for ward in wards))]
     all_needs = reverse("exchange:needs")
     return NeedsInWards(
         items=in_wards[:LISTED],
