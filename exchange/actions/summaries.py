@@ -70,13 +70,14 @@ def _first(queryset):
     return listed, more
 
 
-def summary_for(organisation, *, since, today=None):
-    """The suggestions for ``organisation`` posted after ``since``: a ``Summary``."""
-    needs, more_needs = _first(
-        queries.suggested_needs(organisation, today=today).filter(posted_at__gt=since)
-    )
+def summary_for(organisation, *, since, until, today=None):
+    """The suggestions for ``organisation`` posted after ``since`` and up to ``until``: a
+    ``Summary``. One posted while a run goes waits for the next summary rather than
+    being in two."""
+    posted = {"posted_at__gt": since, "posted_at__lte": until}
+    needs, more_needs = _first(queries.suggested_needs(organisation, today=today).filter(**posted))
     offers, more_offers = _first(
-        queries.suggested_offers(organisation, today=today).filter(posted_at__gt=since)
+        queries.suggested_offers(organisation, today=today).filter(**posted)
     )
     return Summary(needs=needs, offers=offers, more_needs=more_needs, more_offers=more_offers)
 
@@ -127,7 +128,9 @@ def send_summaries(*, now=None):
             subscription.delete()
             return False
         since = subscription.last_sent_at or now - FIRST_SUMMARY_LOOKBACK
-        summary = summary_for(subscription.organisation, since=since, today=timezone.localdate(now))
+        summary = summary_for(
+            subscription.organisation, since=since, until=now, today=timezone.localdate(now)
+        )
         if not summary.is_empty:
             send_summary(subscription, summary, since=since)
         done(subscription, last_sent_at=now)

@@ -145,6 +145,15 @@ def test_nothing_new_sends_nothing_but_the_week_counts_as_sent(now, supplier):
     assert SuggestionSubscription.objects.get().last_sent_at == now
 
 
+def test_a_need_posted_while_the_job_runs_waits_for_the_next_summary(now, supplier):
+    subscriber(supplier)
+    need("Posted during the run", days_ago=-0.01, due_in=20)
+
+    assert summaries.send_summaries(now=now) == 0
+    assert summaries.send_summaries(now=now + timedelta(days=7)) == 1
+    assert listed(mail.outbox[0].body, "NEEDS YOUR OFFERS FIT") == ["Posted during the run"]
+
+
 # --- Once a week -------------------------------------------------------------------------
 
 
