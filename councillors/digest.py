@@ -3,7 +3,8 @@
 ``load_context`` reads everything a run needs in a fixed number of queries, however
 many councillors and opportunities there are: every live opportunity with its
 publisher, category and wards; the councillors' wards; when each last got a digest;
-organisations registered in the last week; pipeline items still to come. ``build``
+organisations registered in the last week; pipeline items still to come; needs open
+on the social value exchange. ``build``
 then sorts it for one councillor without touching the database, and ``build_all``
 streams digests one councillor at a time so a run's memory does not grow with the
 number of councillors.
@@ -18,12 +19,13 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Max, prefetch_related_objects
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.emails import absolute_url
-from councillors import coming_soon
+from councillors import coming_soon, exchange_needs
 from councillors.models import Digest
 from councillors.tokens import unsubscribe_token
 from councillors.weeks import parse_week, week_of
@@ -90,6 +92,7 @@ class DigestContent:
     other_by_category: list[CategoryGroup]
     new_organisations: list[NewOrganisation]
     coming_soon: coming_soon.ComingSoon | None  # planned procurements; None without wards
+    needs_in_wards: exchange_needs.NeedsInWards | None  # the exchange's; None without wards
     opportunity_count: int
     new_count: int
     web_url: str
@@ -134,6 +137,7 @@ class DigestContext:
     last_sent: dict  # councillor id -> when their last digest was accepted for delivery
     new_organisations_in: dict  # ward id -> [Organisation], by name
     coming: list  # pipeline items still to come (``coming_soon.load``)
+    needs: dict  # needs open on the exchange, by ward id (``exchange_needs.load``)
 
 
 def _item(opportunity, *, now):
@@ -198,9 +202,10 @@ def _new_organisations_by_ward(now):
 def load_context(*, now, councillors):
     """Read everything needed to build digests at ``now`` for ``councillors``.
 
-    ``councillors`` is a queryset or an iterable of ``Councillor``. Nine queries
-    at most (two of them the pipeline), whatever the number of councillors or
-    opportunities: wards already prefetched on the councillors are not read again.
+    ``councillors`` is a queryset or an iterable of ``Councillor``. Ten queries
+    at most (two of them the pipeline, one the exchange's needs), whatever the
+    number of councillors, opportunities or needs: wards already prefetched on the
+    councillors are not read again.
     """
     councillors = list(councillors)
     prefetch_related_objects(councillors, "wards")
@@ -221,6 +226,7 @@ def load_context(*, now, councillors):
         last_sent=last_sent,
         new_organisations_in=_new_organisations_by_ward(now),
         coming=coming_soon.load(),
+        needs=exchange_needs.load(today=timezone.localdate(now)),
     )
 
 
@@ -316,6 +322,7 @@ def build(councillor, context, *, week=None):
         ],
         new_organisations=_new_organisations(wards, context),
         coming_soon=coming_soon.for_councillor(wards, context.coming),
+        needs_in_wards=exchange_needs.for_councillor(wards, context.needs),
         opportunity_count=count,
         new_count=new_count,
         web_url=absolute_url(reverse("councillors:digest", args=[week])),

@@ -6,6 +6,7 @@ Each part keeps its patterns in its own list so that they can be read apart.
 from django.urls import path
 
 from exchange.views import matches, needs, offers, public, yours
+from exchange.views import summaries as summary_views
 
 app_name = "exchange"
 
@@ -36,4 +37,17 @@ matching = [
     path("exchange/deliveries/<int:pk>/confirm/", matches.confirm, name="delivery_confirm"),
 ]
 
-urlpatterns = public_pages + posting + matching
+summaries = [
+    path(
+        "exchange/yours/<slug:slug>/weekly-email/",
+        summary_views.subscribe,
+        name="summary_subscribe",
+    ),
+    path(
+        "exchange/yours/<slug:slug>/weekly-email/stop/",
+        summary_views.unsubscribe,
+        name="summary_unsubscribe",
+    ),
+]
+
+urlpatterns = public_pages + posting + matching + summaries

@@ -12,6 +12,7 @@ from organisations import actions
 from organisations.identifiers import Scheme
 from organisations.models import (
     BeneficiaryGroup,
+    CharterPrinciple,
     IncomeBand,
     LegalForm,
     Organisation,
@@ -191,6 +192,10 @@ def seed(*, by, site_admin, owners=None):
             else [wards[ward]],
             living_wage_employer=n % 3 == 0 and staff > 0,
             charter_signatory_since=date(2016 + n % 8, 1 + n % 12, 1) if n % 4 == 0 else None,
+            # Signatories and a few others commit to some of the principles (R03).
+            charter_principles=CharterPrinciple.values[n % 3 :: 2]
+            if n % 4 == 0 or n % 7 == 0
+            else [],
             open_to_partnering=bool(offer) or n % 5 == 0,
             partnering_offer=offer,
             partnering_wanted=wanted,

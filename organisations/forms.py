@@ -9,6 +9,7 @@ from organisations import identifiers
 from organisations.identifiers import Scheme
 from organisations.models import (
     BeneficiaryGroup,
+    CharterPrinciple,
     Document,
     DocumentKind,
     IncomeBand,
@@ -122,6 +123,17 @@ class OrganisationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    charter_principles = forms.MultipleChoiceField(
+        label=_("Charter principles you commit to"),
+        help_text=_(
+            "Any organisation, of any size, may commit to them, whether it has signed "
+            "the Charter or not. Select all that apply."
+        ),
+        choices=CharterPrinciple.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Select principles from the list")},
+    )
 
     class Meta:
         model = Organisation
@@ -145,6 +157,7 @@ class OrganisationForm(forms.ModelForm):
             "citywide",
             "wards_served",
             "charter_signatory_since",
+            "charter_principles",
             "living_wage_employer",
             "open_to_partnering",
             "partnering_offer",
@@ -256,6 +269,7 @@ class OrganisationForm(forms.ModelForm):
             ),
             Fieldset(
                 "charter_signatory_since",
+                Field.checkboxes("charter_principles", legend_size=Size.SMALL, small=True),
                 Field.checkboxes("living_wage_employer", small=True),
                 legend=_("Social responsibility"),
                 legend_size=Size.MEDIUM,

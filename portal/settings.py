@@ -322,6 +322,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissioning.tasks.send_return_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Daily: the exchange reminds organisations of needs due within a week, once per date.
+    "send-need-expiry-reminders": {
+        "task": "exchange.tasks.send_need_expiry_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Monday morning: the exchange's weekly summary of new suggestions, once a week each.
+    "send-exchange-summaries": {
+        "task": "exchange.tasks.send_exchange_summaries",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 # Email: files under tmp/mail by default, so a first run sends nothing anywhere.

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from exchange import queries
 from exchange.models import Delivery, Match, Need, Offer, Side
 from exchange.views import acting_for
+from exchange.views.summaries import is_subscribed
 
 # Each list shows the most pressing; the public lists filter the rest.
 LISTED = 10
@@ -43,5 +44,6 @@ def dashboard(request):
         "suggested_needs": queries.suggested_needs(organisation)[:LISTED],
         "suggested_offers": queries.suggested_offers(organisation)[:LISTED],
         "pledges": queries.pledges_owed_by(organisation)[:LISTED],
+        "subscribed": is_subscribed(request.user, organisation),
     }
     return render(request, "exchange/yours.html", context)

@@ -5,10 +5,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _
 
 from organisations.actions.common import (
     Action,
@@ -18,6 +20,7 @@ from organisations.actions.common import (
     require_admin,
 )
 from organisations.models import (
+    CharterPrinciple,
     Councillor,
     Identifier,
     Membership,
@@ -98,6 +101,33 @@ def _repeated_registration(by, name):
     )
 
 
+def _split_many(details):
+    """Take the many-to-many fields out of ``details``: ``{name: objects}``. A list for
+    any other field (the Charter principles, stored as JSON) stays."""
+    names = [name for name in details if Organisation._meta.get_field(name).many_to_many]
+    return {name: details.pop(name) for name in names}
+
+
+def charter_principles(codes):
+    """``codes`` as stored: known ``CharterPrinciple`` codes only (``ValidationError``
+    otherwise), each once, in the Charter's order."""
+    codes = set(codes or ())
+    if unknown := codes - set(CharterPrinciple.values):
+        raise ValidationError(
+            {
+                "charter_principles": _("%(codes)s: not Charter principles")
+                % {"codes": ", ".join(sorted(unknown))}
+            }
+        )
+    return [code for code in CharterPrinciple.values if code in codes]
+
+
+def _clean_details(details):
+    if "charter_principles" in details:
+        details["charter_principles"] = charter_principles(details["charter_principles"])
+    return details
+
+
 def _check_identifiers_free(identifiers, *, exclude=None):
     for scheme, value in identifiers:
         taken = Identifier.objects.filter(scheme=scheme, value=value).select_related("organisation")
@@ -125,8 +155,8 @@ def register_organisation(*, by, name, legal_form, identifiers=(), **details):
     if (repeat := _repeated_registration(by, name)) is not None:
         return repeat
     _check_identifiers_free(identifiers)
-    many_to_many = {field.name for field in Organisation._meta.many_to_many}
-    many = {key: details.pop(key) for key in list(details) if key in many_to_many}
+    _clean_details(details)
+    many = _split_many(details)
     organisation = _create_with_free_slug(
         name=name, legal_form=legal_form, created_by=by, **details
     )
@@ -148,14 +178,14 @@ def update_organisation(*, organisation, by, **details):
     who changed them; an edit that changes nothing records nothing.
     """
     require_admin(organisation, by)
+    _clean_details(details)
     # Compared with the stored row: a ModelForm has already written the new
     # values onto the instance it was given.
     stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if changed := changed_fields(stored, details):
         detail = capfirst(fields_in_words(Organisation, changed))
         audit(organisation, Action.PROFILE_CHANGED, by, detail)
-    many_to_many = {field.name for field in Organisation._meta.many_to_many}
-    many = {key: details.pop(key) for key in list(details) if key in many_to_many}
+    many = _split_many(details)
     for field, value in details.items():
         setattr(organisation, field, value)
     organisation.save()
@@ -251,7 +281,7 @@ def import_wards(*, path=BIRMINGHAM_WARDS):
 @transaction.atomic
 def link_councillor(*, user, wards, party=""):
     """Make ``user`` a councillor representing ``wards`` (replacing earlier wards)."""
-    councillor, _ = Councillor.objects.get_or_create(
+    councillor, _created = Councillor.objects.get_or_create(
         user=user,
         defaults={"full_name": user.full_name, "email": user.email, "party": party},
     )

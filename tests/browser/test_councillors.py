@@ -170,6 +170,7 @@ def councillor_reads_this_weeks_digest_and_downloads_it(page):
             "Across the whole city",
             "Other opportunities, by service",
             "Coming soon in your wards",
+            "Needs in your wards",
             "New organisations in your wards",
         ]
     )
