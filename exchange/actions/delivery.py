@@ -67,7 +67,11 @@ def confirm_delivery(*, delivery, by, testimonial=""):
     value in the need's ward. Confirming twice changes nothing.
     """
     match = Match.objects.get(pk=delivery.match_id)
-    offer = Offer.objects.select_for_update(of=("self",)).select_related("pledge").get(pk=match.offer_id)
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("pledge")
+        .get(pk=match.offer_id)
+    )
     need = Need.objects.select_for_update().select_related("ward").get(pk=match.need_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if side_of(by, need=need, offer=offer) != Side.RECIPIENT:
