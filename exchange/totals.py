@@ -4,16 +4,22 @@ Only confirmed deliveries count: help the giver recorded and the recipient has
 not confirmed counts for nothing. A delivery is in its need's ward and of its
 need's kind and unit. Hours, items and places are different things and are
 never added together; the value in pounds is the sum of the values given (a
-delivery without one adds nothing). Every figure is one SQL aggregate: no row of
-a delivery is read into Python.
+delivery without one adds nothing). The figures come from one SQL aggregate: no
+row of a delivery is read into Python.
 """
 
+import logging
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from exchange.models import ZERO, Delivery, Kind, Unit
+
+logger = logging.getLogger(__name__)
+GENERATION = "exchange:totals:generation"
+KEPT_FOR_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -48,33 +54,92 @@ def _sums():
     return {**sums, "value": Sum("value", default=ZERO), "deliveries": Count("pk")}
 
 
-def overall():
-    """``{"hours", "items", "places", "value", "deliveries"}`` over every confirmed delivery."""
-    return confirmed_deliveries().aggregate(**_sums())
+FIGURES = ("hours", "items", "places", "value", "deliveries")
 
 
-def by_ward():
-    """One dict per ward with confirmed help (``name``, ``slug`` and the sums of
-    ``overall``), by ward name."""
-    return list(
+def _nothing():
+    return dict.fromkeys(FIGURES, ZERO) | {"deliveries": 0}
+
+
+def _added(groups, key=None):
+    """The subtotals in ``groups`` added up by the field ``key`` (all together without
+    one): ``{its value: row}``."""
+    added = {}
+    for group in groups:
+        row = added.setdefault(group[key] if key else None, _nothing())
+        for name in FIGURES:
+            row[name] += group[name]
+    return added
+
+
+def _made():
+    # One aggregate over the confirmed deliveries, by ward and kind (at most wards x
+    # kinds subtotals); the totals by ward, by kind and overall add up those
+    # subtotals, so the deliveries are read once, never into Python.
+    groups = list(
         confirmed_deliveries()
-        .values(name=F("match__need__ward__name"), slug=F("match__need__ward__slug"))
-        .annotate(**_sums())
-        .order_by("name")
-    )
-
-
-def by_kind():
-    """One dict per kind of help with confirmed help (``kind``, ``name`` and the sums of
-    ``overall``), in the order of ``Kind``."""
-    rows = {
-        row["kind"]: row
-        for row in confirmed_deliveries()
-        .values(kind=F("match__need__kind"))
+        .values(
+            name=F("match__need__ward__name"),
+            slug=F("match__need__ward__slug"),
+            kind=F("match__need__kind"),
+        )
         .annotate(**_sums())
         .order_by()
+    )
+    wards = _added(groups, "slug")
+    names = {group["slug"]: group["name"] for group in groups}
+    kinds = _added(groups, "kind")
+    return {
+        "overall": _added(groups).get(None, _nothing()),
+        "by_ward": sorted(
+            ({**row, "slug": slug, "name": names[slug]} for slug, row in wards.items()),
+            key=lambda row: row["name"],
+        ),
+        "by_kind": [{**kinds[k], "kind": k, "name": k.label} for k in Kind if k in kinds],
     }
-    return [{**rows[kind], "name": kind.label} for kind in Kind if kind in rows]
+
+
+def _key():
+    """Confirmed deliveries are only ever added: their number and the latest
+    confirmation change with every one, so figures kept under them are never out of date."""
+    seen = confirmed_deliveries().aggregate(count=Count("*"), last=Max("confirmed_at"))
+    last = seen["last"].isoformat() if seen["last"] else "-"
+    return f"exchange:totals:{cache.get(GENERATION, 0)}:{seen['count']}:{last}"
+
+
+def figures():
+    """The help delivered: ``{"overall": row, "by_ward": [row], "by_kind": [row]}``.
+
+    Each row has ``hours``, ``items``, ``places``, ``value`` (pounds) and
+    ``deliveries``; a ward's also ``name`` and ``slug`` (by name), a kind's ``kind``
+    and ``name`` (in the order of ``Kind``). Only wards and kinds with confirmed help
+    are listed. Kept in the cache until another delivery is confirmed (at most
+    ``KEPT_FOR_SECONDS``); made afresh when the cache does not answer.
+    """
+    try:
+        key = _key()
+        kept = cache.get(key)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The exchange totals are made afresh: the cache did not answer (%r)", error)
+        return _made()
+    if kept is None:
+        kept = _made()
+        try:
+            cache.set(key, kept, timeout=KEPT_FOR_SECONDS)
+        except Exception as error:
+            logger.warning("The exchange totals were not kept: %r", error)
+    return kept
+
+
+def forget():
+    """Drop the kept figures now (tests that go back in time call it)."""
+    try:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet, or dropped by the cache
+            cache.set(GENERATION, 1, timeout=None)
+    except Exception as error:
+        logger.warning("The kept exchange totals were not dropped: %r", error)
 
 
 def largest(rows, measure, count=None):

@@ -54,8 +54,8 @@ def _chart(rows, measure, *, title, description, count=None):
 def overview(request):
     """What the exchange is for, how many needs and offers are open, and the help
     delivered (confirmed only) by ward and by kind, each as a chart and a table."""
-    overall = totals.overall()
-    wards, kinds = totals.by_ward(), totals.by_kind()
+    figures = totals.figures()
+    overall, wards, kinds = figures["overall"], figures["by_ward"], figures["by_kind"]
     measure = _chosen_measure(request, overall)
     words = str(measure.label).lower()
     context = {

@@ -5,12 +5,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from exchange import totals
 from exchange.models import Kind, Unit
 from tests.exchange.factories import NeedFactory, OfferFactory
 from tests.exchange.test_totals import delivered
 from tests.factories import OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _totals_made_afresh():
+    totals.forget()
+
 
 PAGES = [
     "/exchange/",

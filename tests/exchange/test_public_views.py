@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
+from exchange import totals
 from exchange.models import Kind, Unit
 from organisations.models import IncomeBand
 from tests.exchange.factories import NeedFactory, OfferFactory
@@ -15,6 +16,11 @@ from tests.exchange.test_totals import delivered
 from tests.factories import OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _totals_made_afresh():
+    totals.forget()
 
 
 def page(client, url):

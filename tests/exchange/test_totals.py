@@ -16,6 +16,11 @@ from tests.factories import WardFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _totals_made_afresh():
+    totals.forget()
+
+
 def delivered(
     quantity, *, ward, kind=Kind.MENTORING, unit=Unit.HOURS, value=None, confirm=True, said=""
 ):
@@ -58,7 +63,7 @@ def _figures(row):
 
 
 def test_the_totals_count_confirmed_help_only_and_each_unit_apart(example):
-    assert _figures(totals.overall()) == {
+    assert _figures(totals.figures()["overall"]) == {
         "hours": Decimal(14),
         "items": Decimal(2),
         "places": Decimal(5),
@@ -68,7 +73,7 @@ def test_the_totals_count_confirmed_help_only_and_each_unit_apart(example):
 
 
 def test_the_totals_by_ward_put_help_in_its_needs_ward(example):
-    rows = totals.by_ward()
+    rows = totals.figures()["by_ward"]
     assert [row["name"] for row in rows] == ["Aston", "Ladywood"]
     assert _figures(rows[0]) == {
         "hours": Decimal(4),
@@ -88,7 +93,7 @@ def test_the_totals_by_ward_put_help_in_its_needs_ward(example):
 
 
 def test_the_totals_by_kind_are_in_the_order_of_the_kinds(example):
-    rows = totals.by_kind()
+    rows = totals.figures()["by_kind"]
     assert [
         (row["name"], row["hours"], row["items"], row["places"], row["value"]) for row in rows
     ] == [
@@ -101,23 +106,33 @@ def test_the_totals_by_kind_are_in_the_order_of_the_kinds(example):
 
 def test_with_nothing_confirmed_the_totals_are_nought():
     delivered(6, ward=WardFactory(), confirm=False)
-    assert _figures(totals.overall()) == {
+    assert _figures(totals.figures()["overall"]) == {
         "hours": 0,
         "items": 0,
         "places": 0,
         "value": 0,
         "deliveries": 0,
     }
-    assert totals.by_ward() == [] and totals.by_kind() == []
+    assert totals.figures()["by_ward"] == [] and totals.figures()["by_kind"] == []
 
 
 def test_a_chart_shows_the_largest_first_and_leaves_out_those_without_any(example):
-    rows = totals.by_kind()
+    rows = totals.figures()["by_kind"]
     hours = totals.MEASURE["hours"]
     assert [row["name"] for row in totals.largest(rows, hours)] == ["Mentoring", "Legal advice"]
     assert [row["name"] for row in totals.largest(rows, totals.MEASURE["value"], 1)] == [
         "Equipment"
     ]
+
+
+def test_the_figures_are_made_afresh_once_more_help_is_confirmed(django_assert_num_queries):
+    ward = WardFactory(name="Ladywood")
+    delivered(7, ward=ward)
+    assert totals.figures()["overall"]["hours"] == 7
+    with django_assert_num_queries(1):  # only what says whether they are up to date
+        assert totals.figures()["overall"]["hours"] == 7
+    delivered(3, ward=ward)
+    assert totals.figures()["by_ward"][0]["hours"] == 10
 
 
 def test_the_newest_three_testimonials_are_shown():
