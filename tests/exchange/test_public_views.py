@@ -38,7 +38,7 @@ def test_a_visitor_sees_what_the_exchange_is_and_how_much_is_open(visitor):
     OfferFactory()
     html = page(visitor, "/exchange/")
     assert "Charities and community groups say what help they need" in html
-    assert "Needs: 2 open now" in html and "Offers: 1 open now" in html
+    assert "(2 open now)" in html and "(1 open now)" in html
     assert 'href="/exchange/needs/new/"' in html and 'href="/exchange/offers/new/"' in html
     assert 'href="/exchange/yours/"' not in html
     assert "No help has been confirmed yet." in html
