@@ -40,6 +40,7 @@ WARD = "ladywood"
 KIND = "mentoring"
 DEEP = 50  # the last page a bounded list offers
 LISTED = 10
+HEADER = "| page or query | median | p95 | SQL queries | SQL alone | median ÷ SQL | peak memory |"
 
 
 def pages_to_time(busy):
@@ -139,9 +140,7 @@ def main():
     explained = []
     try:
         print()
-        print(
-            "| page or query | median | p95 | SQL queries | SQL alone | median ÷ SQL | peak memory |"
-        )
+        print(HEADER)
         print("|---|---|---|---|---|---|---|")
         for label, path, user in pages_to_time(busy):
             if _left_out(args, label):
