@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from commissioning import spend
+from exchange import totals as exchange_totals
 from opportunities import listings
 from organisations.models import MembershipRole
 from portal.celery import app as celery_app
@@ -75,6 +76,7 @@ def _public_lists_made_afresh():
     # another test rolled back.
     listings.drop_all()
     spend.forget_figures()
+    exchange_totals.forget()
 
 
 @pytest.fixture

@@ -96,13 +96,21 @@ def test_offers_fitting_a_groups_needs_come_in_ward_first_then_most_left():
     assert list(suggested_offers(group)) == [small_in_ward, small_citywide]
 
 
-def test_suggestions_take_one_query_however_many_rows(django_assert_num_queries):
+def test_suggestions_take_the_same_queries_however_many_rows(django_assert_num_queries):
+    """The organisation's own offers (two queries) or needs (one), then the suggestions."""
     giver = OrganisationFactory(legal_form="private_company")
+    group = OrganisationFactory()
     for _ in range(3):
-        OfferFactory(organisation=giver)
+        OfferFactory(organisation=giver, citywide=False, wards=[WardFactory()])
+        NeedFactory(organisation=group)
     NeedFactory.create_batch(5)
-    with django_assert_num_queries(1):
-        list(suggested_needs(giver)[:10])
-    NeedFactory.create_batch(20)
-    with django_assert_num_queries(1):
-        list(suggested_needs(giver)[:10])
+    OfferFactory.create_batch(5)
+    for _ in range(2):
+        with django_assert_num_queries(3):
+            list(suggested_needs(giver)[:10])
+        with django_assert_num_queries(2):
+            list(suggested_offers(group)[:10])
+        NeedFactory.create_batch(20)
+        OfferFactory.create_batch(20)
+        OfferFactory(organisation=giver)
+        NeedFactory(organisation=group)
