@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from exchange.actions import matching
 from organisations.views.manage import acting_organisation
 from portal.authorization import membership_role
 from portal.forms import add_errors
@@ -41,6 +42,26 @@ def form_page(request, form, heading, lead="", **context):
         "exchange/form_page.html",
         {"form": form, "heading": heading, "lead": lead, **context},
     )
+
+
+def propose_page(request, form, *, need=None, offer=None, side, sent, heading, lead, caption):
+    """The page proposing a match with ``need`` or ``offer``: the form's ``choice`` is the
+    other one. A valid proposal goes to the match's page with ``sent`` as the message."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pair = {"need": need or data["choice"], "offer": offer or data["choice"]}
+        match = run(
+            form,
+            matching.propose_match,
+            **pair,
+            by=request.user,
+            quantity=data["quantity"],
+            message=data["message"],
+            side=side,
+        )
+        if match:
+            return done(request, sent, match.get_absolute_url())
+    return form_page(request, form, heading, lead, caption=caption)
 
 
 def done(request, message, to):

@@ -7,10 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exchange import queries
-from exchange.actions import matching, posting
+from exchange.actions import posting
 from exchange.forms import ExtendForm, NeedForm, ProposeForm
 from exchange.models import USUAL_UNIT, Delivery, Match, Need, Side
-from exchange.views import acting_for, done, form_page, is_member, require_member, run
+from exchange.views import (
+    acting_for,
+    done,
+    form_page,
+    is_member,
+    propose_page,
+    require_member,
+    run,
+)
 from organisations.models import Sector
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -126,29 +134,14 @@ def propose(request, pk):
         label=_("Which of your offers?"),
         initial={"quantity": f"{need.still_needed.normalize():f}"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        match = run(
-            form,
-            matching.propose_match,
-            need=need,
-            offer=data["choice"],
-            by=request.user,
-            quantity=data["quantity"],
-            message=data["message"],
-            side=Side.GIVER,
-        )
-        if match:
-            return done(
-                request,
-                _("Your proposal is sent to %(name)s") % {"name": need.organisation.name},
-                match.get_absolute_url(),
-            )
-    return form_page(
+    return propose_page(
         request,
         form,
-        _("Offer help: %(title)s") % {"title": need.title},
-        _(
+        need=need,
+        side=Side.GIVER,
+        sent=_("Your proposal is sent to %(name)s") % {"name": need.organisation.name},
+        heading=_("Offer help: %(title)s") % {"title": need.title},
+        lead=_(
             "%(name)s is asked to accept or decline. Nothing is taken from your offer until "
             "they accept."
         )

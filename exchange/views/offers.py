@@ -7,10 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exchange import queries
-from exchange.actions import matching, posting
+from exchange.actions import posting
 from exchange.forms import OfferForm, PledgeLinkForm, ProposeForm
 from exchange.models import Delivery, Match, Offer, Side
-from exchange.views import acting_for, done, form_page, is_member, require_member, run
+from exchange.views import (
+    acting_for,
+    done,
+    form_page,
+    is_member,
+    propose_page,
+    require_member,
+    run,
+)
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 SUGGESTED = 5
@@ -151,28 +159,13 @@ def propose(request, pk):
     form = ProposeForm(
         request.POST or None, unit=offer.unit, choices=choices, label=_("For which of your needs?")
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        match = run(
-            form,
-            matching.propose_match,
-            need=data["choice"],
-            offer=offer,
-            by=request.user,
-            quantity=data["quantity"],
-            message=data["message"],
-            side=Side.RECIPIENT,
-        )
-        if match:
-            return done(
-                request,
-                _("Your request is sent to %(name)s") % {"name": offer.organisation.name},
-                match.get_absolute_url(),
-            )
-    return form_page(
+    return propose_page(
         request,
         form,
-        _("Ask for help: %(title)s") % {"title": offer.title},
-        _("%(name)s is asked to accept or decline.") % {"name": offer.organisation.name},
+        offer=offer,
+        side=Side.RECIPIENT,
+        sent=_("Your request is sent to %(name)s") % {"name": offer.organisation.name},
+        heading=_("Ask for help: %(title)s") % {"title": offer.title},
+        lead=_("%(name)s is asked to accept or decline.") % {"name": offer.organisation.name},
         caption=organisation.name,
     )
