@@ -45,3 +45,10 @@ def home(request):
             **kept_home_page_summary(),
         },
     )
+
+
+@require_safe
+def open_data(request):
+    """What the portal publishes as open data, when, under which licence, and what it
+    never publishes."""
+    return render(request, "pages/open_data.html", {})

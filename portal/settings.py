@@ -5,6 +5,7 @@ laptop only by environment variables (see ``.env.example``); every variable is
 read through ``portal.env`` so a bad value stops start-up with its name.
 """
 
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "organisations",
+    "opendata",  # OCDS releases, stored as events happen, and the open data API
     "opportunities",
     "tenders",
     "commissioning",
@@ -354,6 +356,14 @@ else:
 
 # Opportunities. References look like BCC-2026-0042.
 OPPORTUNITY_REFERENCE_PREFIX = env_str("OPPORTUNITY_REFERENCE_PREFIX", "BCC")
+# The ocid prefix the Open Contracting Partnership registered for the council
+# (ocds- and 6 letters or digits). The default is obviously local: register one
+# before publishing for real (https://standard.open-contracting.org/1.1/en/guidance/build/).
+OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-local0")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_PREFIX):
+    raise ImproperlyConfigured(
+        f"OCDS_PREFIX must be ocds- and 6 lowercase letters or digits, not {OCDS_PREFIX!r}."
+    )
 # Where an opportunity must be advertised, by value including VAT, in pounds.
 # Procurement Act 2023 thresholds from 1 January 2026; change them here only.
 PROCUREMENT_THRESHOLDS = {
