@@ -5,6 +5,7 @@ The apps that own the events compose their releases from these and store them wi
 in: organisations by name and register number, never a person's name or address.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,23 +38,15 @@ def when(moment):
     if moment is None:
         return None
     if not hasattr(moment, "hour"):
-        moment = timezone.make_aware(
-            timezone.datetime(moment.year, moment.month, moment.day),
-            timezone.get_default_timezone(),
-        )
-    return timezone.localtime(moment, timezone.UTC).isoformat().replace("+00:00", "Z")
+        moment = timezone.make_aware(datetime.datetime(moment.year, moment.month, moment.day))
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def end_of(day):
     """The last second of ``day`` in UK time, as OCDS writes it: an end date."""
     if day is None:
         return None
-    return when(
-        timezone.make_aware(
-            timezone.datetime(day.year, day.month, day.day, 23, 59, 59),
-            timezone.get_default_timezone(),
-        )
-    )
+    return when(timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 23, 59, 59)))
 
 
 def party_id(organisation_id):

@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissioning import spend
+from commissioning import ocds, spend
 from commissioning.models import (
     Contract,
     ContractKind,
@@ -89,6 +89,7 @@ def contract_from_award(*, decision, by=None):
             contract.lots.add(decision.lot)
             contract.value += _price(bid, decision.lot)
             contract.save(update_fields=["value"])
+            ocds.record_lot_added(contract, decision)
             touched.append(contract)
     return touched
 
@@ -159,6 +160,7 @@ def _make(decision, bid, by):
             citywide=commitment.citywide,
         )
         pledge.wards.set(commitment.wards.all())
+    ocds.record_signed(contract)
     return contract
 
 
@@ -255,6 +257,7 @@ def record_contract(
         for org in {o.pk: o for o in partners if o.pk != lead.pk}.values()
     ]
     ContractSupplier.objects.bulk_create(rows)
+    ocds.record_signed(contract)
     return contract
 
 

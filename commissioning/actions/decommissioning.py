@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commissioning import spend, tasks
+from commissioning import ocds, spend, tasks
 from commissioning.decommissioning import (
     affected_organisations,
     councillors_to_tell,
@@ -214,6 +214,8 @@ def give_notice(*, decommissioning, by, now=None, notify=True):
     if decommissioning.kind == DecommissioningKind.END:
         contract.ended_on = decommissioning.takes_effect_on
         contract.save(update_fields=["ended_on"])
+    decommissioning.contract = contract
+    ocds.record_decommissioning(decommissioning)
     DecommissioningNotice.objects.bulk_create(
         [
             DecommissioningNotice(decommissioning=decommissioning, organisation=organisation)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commissioning import ocds
 from commissioning import periods as reporting
 from commissioning.models import (
     Contract,
@@ -208,6 +209,7 @@ def rate_period(*, contract, by, period_start, rating, comment, now=None, notify
         rated_at=now,
         rated_by=by,
     )
+    ocds.record_rating(created)
     if notify:
         from commissioning import tasks
 

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissioning import emails
+from commissioning import emails, ocds
 from commissioning.models import PipelineFollow, PipelineItem
 from commissioning.references import create_with_reference
 from opportunities.actions.publishing import require_commissioner
@@ -91,6 +91,7 @@ def add_item(*, publisher, by, wards=(), **fields):
         **{name: fields[name] for name in EDITABLE if name in fields},
     )
     item.wards.set(wards)
+    ocds.record_planning(item, tags=["planning"], date=item.created_at)
     return item
 
 
@@ -108,6 +109,7 @@ def update_item(*, item, by, wards=(), **fields):
             setattr(item, name, fields[name])
     item.save()
     item.wards.set(wards)
+    ocds.record_planning(item, tags=["planningUpdate"], date=timezone.now())
     return item
 
 
@@ -129,6 +131,7 @@ def withdraw_item(*, item, by, reason):
     item.withdrawn_at = timezone.now()
     item.withdrawal_reason = reason
     item.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    ocds.record_planning(item, tags=["planningUpdate"], date=item.withdrawn_at, status="withdrawn")
     return item
 
 
@@ -176,6 +179,8 @@ def link_opportunity(*, item, opportunity, by):
         raise ValidationError(
             {"opportunity": _("That opportunity was just linked to another plan")}
         ) from error
+    if opportunity.published_at is not None:
+        ocds.record_tender_planned_by(item, date=timezone.now())
     from commissioning import tasks
 
     tasks.tell_pipeline_followers.delay_on_commit(item.pk)
@@ -210,15 +215,28 @@ def unfollow(*, item, organisation, by):
 
 def mark_published():
     """Copy ``published_at`` onto the items whose linked draft has been published since
-    it was linked; returns how many. Idempotent: one ``UPDATE`` on the condition, over
-    the partial index of linked items not yet marked. Run every 15 minutes by
-    ``tell_followers``, before the followers are told."""
+    it was linked; returns how many. Idempotent: the items are claimed (locked, skipping
+    any another run holds) over the partial index of linked items not yet marked, then
+    marked and their opportunities' open data told which plan each came from. Run every
+    15 minutes by ``tell_followers``, before the followers are told."""
     opportunity = Opportunity.objects.filter(pk=OuterRef("opportunity_id"))
-    return PipelineItem.objects.filter(
-        published_at__isnull=True,
-        opportunity__isnull=False,
-        opportunity__published_at__isnull=False,
-    ).update(published_at=Subquery(opportunity.values("published_at")[:1]))
+    with transaction.atomic():
+        items = list(
+            PipelineItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                published_at__isnull=True,
+                opportunity__isnull=False,
+                opportunity__published_at__isnull=False,
+            )
+            .values_list("pk", flat=True)
+        )
+        marked = PipelineItem.objects.filter(pk__in=items, published_at__isnull=True).update(
+            published_at=Subquery(opportunity.values("published_at")[:1])
+        )
+        # The opportunity's open data now says which plan it came from.
+        for item in PipelineItem.objects.filter(pk__in=items).select_related("opportunity"):
+            ocds.record_tender_planned_by(item, date=timezone.now())
+    return marked
 
 
 def due_follows(item_id=None):

@@ -8,7 +8,7 @@ listed on the page and emailed to followers.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opportunities import tasks
+from opportunities import ocds, tasks
 from opportunities.actions.publishing import require_commissioner
 from opportunities.models import Amendment, OpportunityDocument, Status
 
@@ -23,6 +23,7 @@ def _require_changeable(opportunity):
 def _amend_if_open(opportunity, by, summary):
     if opportunity.status == Status.OPEN:
         amendment = Amendment.objects.create(opportunity=opportunity, made_by=by, summary=summary)
+        ocds.record_amended(opportunity, amendment)
         tasks.notify_followers_of_amendment.delay_on_commit(amendment.pk)
 
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opportunities import listings, rules, tasks
+from opportunities import listings, ocds, rules, tasks
 from opportunities.models import Amendment, Lot, Opportunity, Status
 from portal.authorization import membership_role
 from portal.markdown import for_storage
@@ -153,6 +153,7 @@ def publish_subcontracting(*, publisher, by, now=None, **fields):
                 )
                 for name, values in many.items():
                     getattr(opportunity, name).set(values)
+                ocds.record_published(opportunity)
                 listings.changed()
                 return opportunity
         except IntegrityError:
@@ -197,6 +198,7 @@ def publish(*, opportunity, by, now=None):
     )
     opportunity.published_at, opportunity.published_by = now, by
     opportunity.save(update_fields=["published_at", "published_by"])
+    ocds.record_published(opportunity)
     listings.changed()
     return opportunity
 
@@ -226,6 +228,7 @@ def amend(*, opportunity, by, what_changed, lots=None, **fields):
     amendment = Amendment.objects.create(
         opportunity=opportunity, made_by=by, summary=what_changed.strip()
     )
+    ocds.record_amended(opportunity, amendment)
     tasks.notify_followers_of_amendment.delay_on_commit(amendment.pk)
     listings.changed()
     return amendment
@@ -242,6 +245,7 @@ def cancel(*, opportunity, by, reason):
     opportunity.cancelled_at, opportunity.cancelled_by = timezone.now(), by
     opportunity.cancellation_reason = reason.strip()
     opportunity.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    ocds.record_cancelled(opportunity)
     listings.changed()
     return opportunity
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from opportunities.actions import record_award, require_commissioner
 from portal.celery import app
-from tenders import standstill, tasks
+from tenders import ocds, standstill, tasks
 from tenders.actions.audit import record
 from tenders.assessment import results_snapshot
 from tenders.awards import standstill_end_in_words
@@ -171,6 +171,7 @@ def send_intention(
         standstill_ends_at=ends_at,
     )
     decision.winners.set(winners)
+    ocds.record_intention(decision)
     AssessmentSummary.objects.bulk_create(
         AssessmentSummary(decision=decision, bid=row.bid) for row in rows
     )
@@ -224,6 +225,7 @@ def withdraw_decision(*, decision, by, reason, now=None):
         raise ValidationError({"reason": _("Give the reason for withdrawing the decision")})
     decision.withdrawn_at, decision.withdrawn_by, decision.withdrawal_reason = now, by, reason
     decision.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    ocds.record_withdrawal(decision)
     record(
         decision.tender,
         TenderEvent.Kind.DECISION_WITHDRAWN,
@@ -288,6 +290,7 @@ def confirm_award(*, decision, by, now=None):
     confirmed = AwardDecision.objects.confirmed().filter(tender=tender)
     if opportunity.awarded_at is None and confirmed.count() == len(lots):
         record_award(opportunity=opportunity, at=now)
+    ocds.record_confirmation(decision)
     transaction.on_commit(lambda: _make_contracts(decision.pk), robust=True)
     return decision
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opportunities.actions import require_commissioner
+from tenders import ocds
 from tenders.actions.audit import record
 from tenders.models import Bid, Tender, TenderEvent
 
@@ -28,6 +29,7 @@ def open_box(*, tender, by, now=None):
         raise TooEarly("The bid box opens only after the deadline for bids.")
     tender.opened_at, tender.opened_by = now, by
     tender.save(update_fields=["opened_at", "opened_by"])
+    ocds.record_box_opened(tender)
     submitted = Bid.objects.filter(tender=tender).submitted().count()
     record(
         tender,
