@@ -1,6 +1,8 @@
 """Storing releases. Each app that owns an event calls ``record_release`` inside the
 transaction that makes the event, so the release exists exactly when the event does."""
 
+import json
+
 from django.db import IntegrityError, transaction
 
 from opendata.models import Release
@@ -45,7 +47,7 @@ def record_release(*, ocid, tags, date, parties=(), **sections):
                     release_id=release_id,
                     date=date,
                     tags=list(tags),
-                    data=data,
+                    data=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                 )
         except IntegrityError:
             if not Release.objects.filter(ocid=ocid, number=number).exists():

@@ -7,13 +7,16 @@ The apps that own the events build the release (``opportunities.ocds``,
 release says what was public at that moment: a later correction is a later release.
 """
 
+import json
+
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
 class Release(models.Model):
-    """One OCDS release: ``data`` is the release exactly as published."""
+    """One OCDS release: ``data`` is the release exactly as published, as JSON text, so
+    lists and files copy it out without parsing it again."""
 
     ocid = models.CharField(_("Open Contracting ID"), max_length=100)
     # 1, 2, 3… within the ocid; the release id is the ocid and this number.
@@ -21,7 +24,7 @@ class Release(models.Model):
     release_id = models.CharField(_("release id"), max_length=120)
     date = models.DateTimeField(_("date"))
     tags = models.JSONField(_("tags"))
-    data = models.JSONField()
+    data = models.TextField()
     stored_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,6 +41,11 @@ class Release(models.Model):
 
     def __str__(self):
         return self.release_id
+
+    @property
+    def release(self):
+        """The release as a dict."""
+        return json.loads(self.data)
 
 
 class BulkFile(models.Model):

@@ -1,5 +1,7 @@
 """Release and record packages around stored releases, as OCDS 1.1 asks."""
 
+import json
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,15 +24,17 @@ def _package(uri, published):
     }
 
 
-def release_package(releases, *, uri, next_uri=None):
-    """A release package of ``releases`` found at ``uri``; ``links.next`` when there is a
-    next page. Its date is its newest release's, or now for an empty page."""
-    published = max((release["date"] for release in releases), default=None)
-    package = _package(uri, published or when(timezone.now()))
-    package["releases"] = releases
+def release_package_json(releases, *, uri, next_uri=None):
+    """The JSON text of a release package of ``releases`` (``Release`` rows) found at
+    ``uri``, with ``links.next`` when there is a next page. Its date is its newest
+    release's, or now for an empty page. The releases' stored text is copied in as it
+    is, never parsed."""
+    published = max((release.date for release in releases), default=None)
+    package = _package(uri, when(published or timezone.now()))
     if next_uri:
         package["links"] = {"next": next_uri}
-    return package
+    head = json.dumps(package, ensure_ascii=False, separators=(",", ":"))
+    return head[:-1] + ',"releases":[' + ",".join(row.data for row in releases) + "]}"
 
 
 def record_package(ocid, releases, compiled, *, uri):

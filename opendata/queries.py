@@ -8,6 +8,7 @@ OFFSET, so the thousandth page costs what the first does: one range scan of the
 import base64
 import binascii
 import datetime
+import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -52,7 +53,7 @@ def _row(*expressions):
 
 @dataclass
 class ReleasePage:
-    releases: list  # of release dicts
+    releases: list  # of Release rows: their date and JSON text
     next_cursor: str | None
 
 
@@ -72,14 +73,19 @@ def release_page(*, cursor=None, since=None, until=None, size=PAGE_SIZE):
     more = len(rows) > size
     rows = rows[:size]
     return ReleasePage(
-        releases=[row.data for row in rows],
+        releases=rows,
         next_cursor=encode_cursor(rows[-1]) if more else None,
     )
 
 
 def releases_of(ocid):
     """Every release of ``ocid``, oldest first, as published."""
-    return [row.data for row in Release.objects.filter(ocid=ocid).order_by("number").only("data")]
+    return [
+        json.loads(data)
+        for data in Release.objects.filter(ocid=ocid)
+        .order_by("number")
+        .values_list("data", flat=True)
+    ]
 
 
 @cache

@@ -5,7 +5,7 @@ which hold only what was public when they were made."""
 
 import datetime
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 from opendata import packages, queries
 from opendata.ocds import absolute
 
-JSON = {"indent": None, "ensure_ascii": False}
+JSON = {"ensure_ascii": False, "separators": (",", ":")}
+JSON_TYPE = "application/json"
 
 
 def _error(status, message):
@@ -58,10 +59,10 @@ def releases(request):
     next_uri = None
     if page.next_cursor:
         next_uri = absolute(request.path + "?" + urlencode({**kept, "cursor": page.next_cursor}))
-    package = packages.release_package(
+    package = packages.release_package_json(
         page.releases, uri=absolute(request.get_full_path()), next_uri=next_uri
     )
-    return JsonResponse(package, json_dumps_params=JSON)
+    return HttpResponse(package, content_type=JSON_TYPE)
 
 
 @require_safe

@@ -11,7 +11,7 @@ import datetime
 from django.urls import reverse
 
 from opendata.actions import record_release
-from opendata.ocds import absolute, document, ocid, parties, reference, value, when
+from opendata.ocds import absolute, document, end_of, ocid, parties, reference, value, when
 from opportunities.models import Procedure
 
 
@@ -28,7 +28,7 @@ def contract_period(opportunity):
     period = {"startDate": when(opportunity.contract_start)}
     if opportunity.duration_months:
         end = _months_later(opportunity.contract_start, opportunity.duration_months)
-        period["endDate"] = when(end - datetime.timedelta(days=1))
+        period["endDate"] = end_of(end - datetime.timedelta(days=1))
     return period
 
 

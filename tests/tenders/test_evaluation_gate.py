@@ -64,8 +64,9 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import crawl, panels
 from tests.tenders.conftest import submitted_bids
 
-# Pages that list every organisation in the registry, whether it bid or not.
-NAMES_EVERY_ORGANISATION = ("/organisations/", "/contracts/record/")
+# Pages that list every organisation in the registry, whether it bid or not, and the
+# open data, which names every tenderer to everyone once the box is opened (OCDS).
+NAMES_EVERY_ORGANISATION = ("/organisations/", "/contracts/record/", "/api/ocds/")
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from home import demo
+from opendata import ocds
 from opportunities import listings
 from organisations.models import MembershipRole
 from tenders.models import Bid, BidPartner, BidVersion, Tender
@@ -64,6 +65,7 @@ def _urls(tender, routes):
         "lot_pk": list(opportunity.lots.values_list("pk", flat=True)[:1]),
         "price_line": list(tender.price_lines.values_list("pk", flat=True)[:1]),
         "number": [1, 2],
+        "ocid": [ocds.ocid(opportunity.reference)],
     }
     # One organisation of each kind: a lead, a confirmed partner, a partner still asked.
     partners = BidPartner.objects.filter(bid__in=bids, organisation__isnull=False)
