@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import ocdsmerge
-from django.db.models import F, Func, Value
+from django.db.models import F, Field, Func, Value
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ def decode_cursor(cursor):
 def _row(*expressions):
     # (a, b) as a row value: PostgreSQL and SQLite compare rows in order and use the
     # (date, id) index for it.
-    return Func(*expressions, function="", arg_joiner=", ")
+    return Func(*expressions, function="", arg_joiner=", ", output_field=Field())
 
 
 @dataclass
@@ -57,10 +57,11 @@ class ReleasePage:
     next_cursor: str | None
 
 
-def release_page(*, cursor=None, since=None, until=None, size=PAGE_SIZE):
+def release_page(*, cursor=None, since=None, until=None, size=None):
     """Up to ``size`` releases newest first (by date, then the order they were stored),
     after ``cursor``, dated on or after ``since`` and before ``until`` (aware
     datetimes, either may be None), and the cursor of the next page if there is one."""
+    size = size or PAGE_SIZE
     releases = Release.objects.order_by("-date", "-id")
     if cursor is not None:
         date, pk = decode_cursor(cursor)

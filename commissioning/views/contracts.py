@@ -70,8 +70,10 @@ def contract_or_404(reference):
 def detail(request, reference):
     """A contract's public page, linking everything about it: suppliers, lots, value,
     dates, the project and the award it came from, pledges, KPIs, subcontracting and
-    decommissioning. Performance, ratings and social value returns are linked for the
-    publisher's commissioners and the suppliers' members only. A fixed number of queries."""
+    decommissioning, and its performance ratings (published, as the Procurement Act 2023
+    asks, and in the open data). Returns against targets, the comments written with
+    the ratings and social value returns are linked for the publisher's commissioners
+    and the suppliers' members only. A fixed number of queries."""
     contract = contract_or_404(reference)
     suppliers = list(
         ContractSupplier.objects.filter(contract=contract).select_related("organisation")
@@ -96,8 +98,8 @@ def detail(request, reference):
             "can_manage": may_manage,
             # Performance and social value returns: the commissioners and the suppliers.
             "can_see_performance": may_see_performance,
-            # Ratings are for the publisher's commissioners and the suppliers' members only.
-            "ratings": contract.ratings.order_by("-period_start") if may_see_performance else [],
+            # Each rating's level and period are public; its comment is for the supplier.
+            "ratings": contract.ratings.order_by("-period_start"),
             "is_lead_member": is_lead_member(request.user, contract),
             # Each links to its page, whose address needs the contract's reference.
             "decommissionings": visible_to(request.user, contract).select_related("contract"),
