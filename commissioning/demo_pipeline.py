@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commissioning import ocds
 from commissioning.actions import pipeline as actions
 from commissioning.models import PipelineFollow, PipelineItem
 from organisations.models import Organisation, ServiceCategory, Ward
@@ -191,6 +192,8 @@ def seed(*, publisher, commissioner, projects, opportunity):
                 opportunity=opportunity, published_at=opportunity.published_at
             )
             item.opportunity, item.published_at = opportunity, opportunity.published_at
+            # What link_opportunity records: the tender names the plan it came from.
+            ocds.record_tender_planned_by(item, date=opportunity.published_at)
         items[title] = item
     published = items[PLANS[0][0]]
     if published.opportunity_id and published.opportunity.published_at is not None:

@@ -39,7 +39,8 @@ def when(moment):
         return None
     if not hasattr(moment, "hour"):
         moment = timezone.make_aware(datetime.datetime(moment.year, moment.month, moment.day))
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    moment = moment.astimezone(datetime.UTC).replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def end_of(day):

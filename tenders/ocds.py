@@ -134,7 +134,7 @@ def _valid_statistics(decision, key, date):
     return statistics
 
 
-def _award(decision, *, status, date):
+def _award(decision, *, status):
     from tenders.awards import awarded_value
 
     winners = list(
@@ -162,7 +162,8 @@ def _award(decision, *, status, date):
         "id": award_id(decision),
         "title": f"{opportunity.title}: {decision.lot}" if decision.lot else opportunity.title,
         "status": status,
-        "date": when(date),
+        # The date of the decision to award: the notice of intention.
+        "date": when(decision.intention_sent_at),
         "suppliers": [reference(organisation) for organisation in suppliers.values()],
     }
     total = awarded_value(decision)
@@ -178,7 +179,7 @@ def _award(decision, *, status, date):
 
 def _record_award(decision, *, tags, status, date, tender=None, statistics=()):
     opportunity = decision.tender.opportunity
-    award, supplier_parties = _award(decision, status=status, date=date)
+    award, supplier_parties = _award(decision, status=status)
     sections = {"awards": [award]}
     if tender:
         sections["tender"] = tender
