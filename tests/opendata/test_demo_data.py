@@ -3,14 +3,17 @@ lots and bids extensions, uses only codes of the closed codelists, and passes th
 Contracting Partnership's own review (libcoveocds), offline."""
 
 import json
+import re
 
 import pytest
 from django.utils import timezone
 
+from commissioning.models import PipelineItem
 from home import demo
 from opendata import schema
 from opendata.actions import record_release
 from opendata.models import Release
+from opportunities.models import Opportunity
 from tests.opendata import ocds_checks
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +51,13 @@ def test_the_demo_publishes_valid_ocds_for_every_kind_of_event(client, tmp_path)
         assert ocds_checks.schema_errors(package, "release") == []
     for release in releases:
         assert ocds_checks.codes_outside_closed_codelists(release) == [], release["id"]
+
+    # Nobody's name or email address: an opportunity's contact is never published.
+    text = json.dumps(releases)
+    assert re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", text) == []
+    contacts = set(Opportunity.objects.values_list("contact_name", flat=True))
+    contacts |= set(PipelineItem.objects.values_list("contact_name", flat=True))
+    assert contacts and [name for name in contacts if name in text] == []
 
     # Every record, and each one's releases and compiled release.
     ocids = sorted(set(Release.objects.values_list("ocid", flat=True)))
