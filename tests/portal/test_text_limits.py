@@ -22,6 +22,8 @@ MACHINE_OUTPUT = {
     ("councillors", "Digest", "html"): "the digest as sent",
     ("councillors", "Digest", "text"): "the digest as sent",
     ("councillors", "Digest", "last_error"): "the mail server's answer to a failed send",
+    # An OCDS release, built by the portal from limited fields.
+    ("opendata", "Release", "data"): "the release as published",
 }
 
 
