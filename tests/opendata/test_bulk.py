@@ -48,7 +48,12 @@ def test_the_file_holds_every_release_oldest_first_one_compact_object_a_line():
     made = bulk.make_bulk_file()
 
     lines = lines_of(made.name)
-    assert [json.loads(line) for line in lines] == [oldest.data, middle.data, newest.data]
+    assert lines == [oldest.data, middle.data, newest.data]
+    assert [json.loads(line)["id"] for line in lines] == [
+        f"{settings.OCDS_PREFIX}-BCC-2026-0002-01",
+        f"{settings.OCDS_PREFIX}-BCC-2026-0001-02",
+        f"{settings.OCDS_PREFIX}-BCC-2026-0001-01",
+    ]
     assert all(", " not in line and '": ' not in line for line in lines[1:])
     assert "“hot meals”" in lines[2]  # written as UTF-8, not escaped
     assert made.releases == 3
