@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from councillors import queries as councillor_queries
 from opendata import bulk as opendata_bulk
 from opendata import packages as opendata_packages
+from opendata import queries as opendata_queries
 from opendata.ocds import absolute
 from opportunities import queries as opportunity_queries
 from opportunities.queries import kept_home_page_summary
@@ -67,6 +68,7 @@ def open_data(request):
             "bulk": opendata_bulk.latest_bulk_file(),
             "licence": opendata_packages.LICENCE,
             "releases_url": absolute(reverse("opendata:releases")),
+            "page_size": opendata_queries.PAGE_SIZE,
             "record_url": absolute(reverse("opendata:record", args=[example])),
             "bulk_url": absolute(reverse("opendata:bulk")),
             "site_url": absolute(""),
