@@ -11,6 +11,7 @@ from commissioning import (
 from commissioning.models import Contract, ContractKind
 from councillors import demo as councillors_demo
 from exchange import demo as exchange_demo
+from opendata import bulk as opendata_bulk
 from opportunities import demo as opportunities_demo
 from organisations import demo as registry_demo
 from organisations.actions import import_wards, link_councillor
@@ -122,4 +123,6 @@ def seed():
         officer=users["scrutiny@example.org"], responsible=users["commissioner@example.org"]
     )
     councillors_demo.seed(councillor=councillor, site_admin=users["admin@example.org"])
+    # Last, so the bulk download holds every release the seed made.
+    opendata_bulk.make_bulk_file()
     return users

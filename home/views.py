@@ -1,10 +1,16 @@
 """The front page, composed from every app: what each role has to do first, then the
 public search, counts and open opportunities."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from councillors import queries as councillor_queries
+from opendata import bulk as opendata_bulk
+from opendata import packages as opendata_packages
+from opendata import queries as opendata_queries
+from opendata.ocds import absolute
 from opportunities import queries as opportunity_queries
 from opportunities.queries import kept_home_page_summary
 from organisations.queries import memberships_of, wards_represented_by
@@ -50,5 +56,21 @@ def home(request):
 @require_safe
 def open_data(request):
     """What the portal publishes as open data, when, under which licence, and what it
-    never publishes."""
-    return render(request, "pages/open_data.html", {})
+    never publishes; the bulk file's size and date once one is made."""
+    prefix = settings.OCDS_PREFIX
+    example = f"{prefix}-{settings.OPPORTUNITY_REFERENCE_PREFIX}-2026-0001"
+    return render(
+        request,
+        "pages/open_data.html",
+        {
+            "prefix": prefix,
+            "example_ocid": example,
+            "bulk": opendata_bulk.latest_bulk_file(),
+            "licence": opendata_packages.LICENCE,
+            "releases_url": absolute(reverse("opendata:releases")),
+            "page_size": opendata_queries.PAGE_SIZE,
+            "record_url": absolute(reverse("opendata:record", args=[example])),
+            "bulk_url": absolute(reverse("opendata:bulk")),
+            "site_url": absolute(""),
+        },
+    )

@@ -1,16 +1,18 @@
 """The OCDS API: ``/api/ocds/releases/`` (release packages, newest first, paged by a
-cursor, filtered by date) and ``/api/ocds/records/<ocid>/`` (one procurement's
-record with its compiled release). Anyone may read them; they hold only releases,
-which hold only what was public when they were made."""
+cursor, filtered by date), ``/api/ocds/records/<ocid>/`` (one procurement's
+record with its compiled release) and ``/api/ocds/releases.jsonl.gz`` (every release in
+one file, made nightly). Anyone may read them; they hold only releases, which hold
+only what was public when they were made."""
 
 import datetime
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.views.decorators.http import require_safe
 
-from opendata import packages, queries
+from opendata import bulk, packages, queries
 from opendata.ocds import absolute
 
 JSON = {"ensure_ascii": False, "separators": (",", ":")}
@@ -79,3 +81,30 @@ def record(request, ocid):
         uri=absolute(request.get_full_path()),
     )
     return JsonResponse(package, json_dumps_params=JSON)
+
+
+@require_safe
+def bulk_file(request):
+    """The newest bulk file (gzipped JSON Lines of every release, oldest first) as a
+    download; a plain 404 before the first is made. Served from here because the
+    storage's files are never public."""
+    made = bulk.latest_bulk_file()
+    try:
+        file = default_storage.open(made.name, "rb") if made else None
+    except FileNotFoundError:  # pruned by a build that finished just now
+        file = None
+    if file is None:
+        return HttpResponseNotFound(
+            "The bulk file has not been made yet: it is made every night.",
+            content_type="text/plain; charset=utf-8",
+        )
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=made.name.rsplit("/", 1)[-1],
+        content_type="application/gzip",
+    )
+    # It changes once a night; a client may keep it for an hour.
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Last-Modified"] = http_date(made.made_at.timestamp())
+    return response

@@ -329,6 +329,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.send_need_expiry_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Nightly, when the portal is quiet: the bulk download of every OCDS release made
+    # afresh; a run while another is building does nothing.
+    "make-open-data-bulk-file": {
+        "task": "opendata.tasks.make_bulk_file",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Monday morning: the exchange's weekly summary of new suggestions, once a week each.
     "send-exchange-summaries": {
         "task": "exchange.tasks.send_exchange_summaries",
