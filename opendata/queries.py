@@ -37,10 +37,10 @@ def decode_cursor(cursor):
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         date, pk = text.split("|")
-        date = datetime.datetime.fromisoformat(date)
-        if timezone.is_naive(date):
+        date, pk = datetime.datetime.fromisoformat(date), int(pk)
+        if timezone.is_naive(date) or not 0 < pk < 2**63:
             raise ValueError
-        return date, int(pk)
+        return date, pk
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise BadCursor(cursor) from error
 

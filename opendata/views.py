@@ -45,7 +45,7 @@ def releases(request):
     try:
         since = _moment(request.GET["since"]) if request.GET.get("since") else None
         until = _moment(request.GET["until"], day_after=True) if request.GET.get("until") else None
-    except ValueError:
+    except (ValueError, OverflowError):
         return _error(
             400, "since and until must be dates like 2026-04-01, or date-times with an offset."
         )

@@ -76,7 +76,16 @@ def test_since_and_until_are_dates_both_included_and_kept_on_the_next_page(clien
 
 
 @pytest.mark.parametrize(
-    "query", ["since=yesterday", "until=2026-13-01", "since=2026-01-01T10:00", "cursor=nonsense"]
+    "query",
+    [
+        "since=yesterday",
+        "until=2026-13-01",
+        "until=9999-12-31",
+        "since=2026-01-01T10:00",
+        "cursor=nonsense",
+        # A well-made cursor whose id no database column could hold.
+        "cursor=MjAyNi0wMS0wNVQwOTowMDowMCswMDowMHw5OTk5OTk5OTk5OTk5OTk5OTk5OQ",
+    ],
 )
 def test_a_bad_parameter_is_a_400_that_says_what_to_do(client, query):
     make(2)
