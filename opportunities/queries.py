@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     Count,
     ExpressionWrapper,
+    Prefetch,
     Q,
     Value,
     When,
@@ -21,8 +22,8 @@ from django.utils.translation import ngettext
 
 from opportunities import listings
 from opportunities.filters import OpportunitySearchFilter, Sort
-from opportunities.models import Follow, Opportunity, PartnerListing, Question
-from organisations.models import Organisation
+from opportunities.models import CpvCode, Follow, Opportunity, PartnerListing, Question
+from organisations.models import Organisation, Ward
 
 # An open opportunity closing within this is tagged "Closing soon"; one
 # published within it is tagged "New".
@@ -143,6 +144,21 @@ def search_opportunities(params, *, now=None):
         sort = Sort.CLOSING  # nothing to be relevant to
     filterset.sort = sort
     return filterset, opportunities.order_by(*ORDERINGS[sort])
+
+
+def download_opportunities(params, *, now=None):
+    """Every opportunity the search in ``params`` finds, for the CSV download.
+
+    The search page's own query (``search_opportunities``: the same filters, words
+    and order, published opportunities only), not a page of it, with each one's
+    wards (by name) and CPV codes (by code) prefetched: read it with
+    ``iterator(chunk_size=...)`` and each is one query a chunk.
+    """
+    _, opportunities = search_opportunities(params, now=now)
+    return opportunities.prefetch_related(
+        Prefetch("wards", queryset=Ward.objects.order_by("name")),
+        Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
+    )
 
 
 def ranked_among_newest(opportunities, limit):
