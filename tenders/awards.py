@@ -196,3 +196,33 @@ def search_awards(params):
     )
     filterset = AwardSearchFilter(params, queryset=awards)
     return filterset, filterset.qs
+
+
+def download_awards(params):
+    """Every confirmed award the search in ``params`` finds, for the CSV download: the
+    list's own query (``search_awards``), not a page of it, with the category loaded too.
+    Read it with ``iterator(chunk_size=...)``: the winners and their partners are then
+    two queries a chunk."""
+    _, awards = search_awards(params)
+    return awards.select_related("tender__opportunity__category")
+
+
+def feed_awards(*, limit=50):
+    """The ``limit`` most recently confirmed awards, newest first, for the Atom feed.
+
+    Read through the ``award_confirmed_newest`` index, stopping at ``limit``; three
+    queries (the awards, their winners, the winners' partners). Only awards of
+    published opportunities whose bid box was opened: a confirmed award cannot be
+    otherwise, and if one were, nothing about its bids is told.
+    """
+    return (
+        AwardDecision.objects.confirmed()
+        .filter(
+            tender__opportunity__published_at__isnull=False,
+            tender__opened_at__isnull=False,
+        )
+        .select_related("tender__opportunity__publisher", "lot")
+        .defer("tender__opportunity__description", "tender__opportunity__description_html")
+        .prefetch_related(_winners())
+        .order_by("-confirmed_at", "-id")[:limit]
+    )
