@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commissioning.models import Contract, ContractKind, ContractSupplier, SupplierRole
 from opportunities.actions import is_commissioner
 from organisations.filters import InWardOrCitywide, category_filter, ward_filter
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, Ward
 
 
 def current_suppliers(contract):
@@ -138,3 +138,27 @@ def search_contracts(params):
     )
     filterset = ContractFilter(params, queryset=contracts)
     return filterset, filterset.qs
+
+
+def download_contracts(params):
+    """Every contract the filters in ``params`` find, for the CSV download: the register's
+    own query (``search_contracts``), not a page of it, with the category, the wards (by
+    name) and the suppliers that have not left (lead first, then consortium members,
+    then subcontractors, each by name, as ``current_suppliers``) loaded. Read it with
+    ``iterator(chunk_size=...)``: each prefetch is then one query a chunk."""
+    _, contracts = search_contracts(params)
+    return (
+        contracts.select_related("category")
+        .prefetch_related(None)  # the register's lead suppliers: all of them are read here
+        .prefetch_related(
+            Prefetch("wards", queryset=Ward.objects.order_by("name")),
+            Prefetch(
+                "suppliers",
+                # The roles' values sort lead, partner, subcontractor.
+                queryset=ContractSupplier.objects.filter(left_on__isnull=True)
+                .select_related("organisation")
+                .order_by("role", "organisation__name"),
+                to_attr="current_suppliers",
+            ),
+        )
+    )
