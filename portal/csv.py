@@ -13,6 +13,8 @@ Write CSV through ``writer``, ``csv_response`` or ``streaming_csv_response``, ne
 
 import csv
 import re
+from collections import defaultdict
+from itertools import islice
 from numbers import Number
 from urllib.parse import quote
 
@@ -46,6 +48,29 @@ def safe_cell(value):
     if text.startswith(FORMULA_STARTS) and not BARE_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def chunks(queryset, size=CHUNK_SIZE):
+    """``queryset`` as lists of at most ``size`` objects, read as they are needed.
+
+    Read with ``iterator(chunk_size=size)``: on PostgreSQL a server-side cursor
+    fetching ``size`` rows at a time (each ``prefetch_related`` lookup a query a
+    chunk), so only a chunk is ever held. A download that needs more of each row
+    than the queryset loads reads it for the whole chunk at once (``grouped``).
+    """
+    rows = queryset.iterator(chunk_size=size)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def grouped(pairs):
+    """``{key: [value, ...]}`` from ``(key, value)`` pairs, values in the order given: a
+    chunk's wards or suppliers from one ``values_list`` query, with none of the model
+    instances and related managers ``prefetch_related`` makes for every row."""
+    groups = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return groups
 
 
 def moment_cell(moment):

@@ -5,8 +5,8 @@ consortium partners, the value the winners' prices add up to, and when it was
 confirmed. No scores, no evaluators, no other bid.
 """
 
-from portal.csv import CHUNK_SIZE, list_cell, moment_cell
-from tenders.awards import awarded_value
+from portal.csv import chunks, list_cell, moment_cell
+from tenders.awards import value_of_winners, winners_of
 
 HEADER = [
     "Opportunity reference",
@@ -25,24 +25,24 @@ HEADER = [
 
 def rows(awards, *, link):
     """A row for each of ``awards`` (``tenders.awards.download_awards``), read a chunk at a
-    time; ``link(reference)`` is the address of an opportunity's page."""
-    for award in awards.iterator(chunk_size=CHUNK_SIZE):
-        opportunity = award.tender.opportunity
-        winners = award.winners.all()
-        yield [
-            opportunity.reference,
-            opportunity.title,
-            opportunity.publisher.name,
-            opportunity.category.name,
-            award.lot.number if award.lot else "",
-            award.lot.title if award.lot else "",
-            list_cell(bid.organisation.name for bid in winners),
-            list_cell(
-                f"{partner.display_name} (with {bid.organisation.name})"
-                for bid in winners
-                for partner in bid.current_partners
-            ),
-            awarded_value(award),
-            moment_cell(award.confirmed_at),
-            link(opportunity.reference),
-        ]
+    time, three queries a chunk; ``link(reference)`` is the address of an opportunity's
+    page."""
+    for chunk in chunks(awards):
+        winners, partners = winners_of([award[0] for award in chunk])
+        for pk, reference, title, publisher, category, lot, lot_title, results, confirmed in chunk:
+            won = winners.get(pk, [])
+            yield [
+                reference,
+                title,
+                publisher,
+                category,
+                lot,
+                lot_title,
+                list_cell(name for _bid, name in won),
+                list_cell(
+                    f"{partner} (with {name})" for bid, name in won for partner in partners[bid]
+                ),
+                value_of_winners(results, {bid for bid, _name in won}),
+                moment_cell(confirmed),
+                link(reference),
+            ]
