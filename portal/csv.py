@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from portal.formats import LONDON
 
-# A streamed download reads its rows this many at a time (``QuerySet.iterator``): a
-# query for each prefetched relation per chunk, and a chunk's objects in memory.
+# A streamed download reads its rows this many at a time (``chunks``): a query a chunk
+# for each thing a row needs beyond its own, and a chunk's rows in memory.
 CHUNK_SIZE = 2000
 
 # A streamed download is sent in pieces of about this many characters: one per row
@@ -50,14 +50,16 @@ def safe_cell(value):
     return text
 
 
-def chunks(queryset, size=CHUNK_SIZE):
-    """``queryset`` as lists of at most ``size`` objects, read as they are needed.
+def chunks(queryset, size=None):
+    """``queryset`` as lists of at most ``size`` (``CHUNK_SIZE``) objects, read as they
+    are needed.
 
     Read with ``iterator(chunk_size=size)``: on PostgreSQL a server-side cursor
     fetching ``size`` rows at a time (each ``prefetch_related`` lookup a query a
     chunk), so only a chunk is ever held. A download that needs more of each row
     than the queryset loads reads it for the whole chunk at once (``grouped``).
     """
+    size = size or CHUNK_SIZE
     rows = queryset.iterator(chunk_size=size)
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -167,12 +169,12 @@ def streaming_csv_response(filename, header, rows):
     As ``csv_response`` (a byte order mark first, every cell through ``safe_cell``),
     but nothing is held beyond a piece of about ``STREAM_PIECE`` characters, so a
     download of a hundred thousand rows takes as little memory as one of ten. For that
-    ``rows`` must be lazy too: a generator over ``queryset.iterator(chunk_size=...)``,
-    which on PostgreSQL reads through a server-side cursor a chunk at a time and
-    runs each ``prefetch_related`` lookup once a chunk, so the queries grow with the
-    number of chunks, never with the number of rows. The rows are read after the view
-    has returned, as the response is sent: the database connection stays open until
-    then.
+    ``rows`` must be lazy too: a generator over ``chunks(queryset)``, which on
+    PostgreSQL reads through a server-side cursor ``CHUNK_SIZE`` rows at a time, and
+    whatever else a row needs read once a chunk (``grouped``, or ``prefetch_related``),
+    so the queries grow with the number of chunks, never with the number of rows.
+    The rows are read after the view has returned, as the response is sent: the
+    database connection stays open until then.
     """
     response = StreamingHttpResponse(_pieces(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

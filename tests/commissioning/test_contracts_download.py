@@ -161,6 +161,17 @@ def test_the_queries_do_not_grow_with_the_rows(visitor):
     assert queries_for(30) == few
 
 
+def test_rows_across_chunks_keep_their_own_suppliers_and_wards(visitor, monkeypatch):
+    monkeypatch.setattr("portal.csv.CHUNK_SIZE", 2)
+    expected = {}
+    for n in range(5):
+        contract = ContractFactory(supplier=OrganisationFactory(name=f"Lead {n}"), citywide=False)
+        contract.wards.set([WardFactory(name=f"Ward {n}")])
+        expected[contract.reference] = (f"Lead {n}", f"Ward {n}")
+    rows = download(visitor)[1]
+    assert {row["Reference"]: (row["Suppliers"], row["Wards"]) for row in rows} == expected
+
+
 def test_the_register_links_to_the_download_of_its_results(visitor):
     page = visitor.get("/contracts/?kind=grant&page=2").text
     assert f'href="{DOWNLOAD}?kind=grant"' in page

@@ -180,6 +180,25 @@ def test_the_queries_do_not_grow_with_the_rows(visitor, query):
     assert queries_for(30) == few
 
 
+def test_rows_across_chunks_keep_their_own_wards_and_codes(visitor, monkeypatch):
+    monkeypatch.setattr("portal.csv.CHUNK_SIZE", 4)
+    publisher, category = PublisherFactory(), ServiceCategoryFactory()
+    expected = {}
+    for n in range(10):
+        opportunity = OpportunityFactory(publisher=publisher, category=category, citywide=False)
+        ward = WardFactory(name=f"Ward for {n}")
+        opportunity.wards.set([ward])
+        cpv = CpvCode.objects.create(code=f"9999{n:04d}-2", description="Testing")
+        opportunity.cpv_codes.set([cpv])
+        expected[opportunity.reference] = (ward.name, cpv.code)
+    download(visitor)  # the search form's list of publishers is then kept
+    with CaptureQueriesContext(connection) as queries:
+        rows = download(visitor, "status=any")[1]
+    assert {row["Reference"]: (row["Wards"], row["CPV codes"]) for row in rows} == expected
+    # The opportunities in one cursor; the wards and codes of each of 3 chunks.
+    assert len(queries) == 1 + 2 * 3
+
+
 def test_the_search_page_links_to_the_download_of_its_results(visitor):
     ward = WardFactory()
     page = visitor.get(f"/opportunities/?ward={ward.slug}&page=2&small=on").text

@@ -184,6 +184,19 @@ def test_the_queries_do_not_grow_with_the_rows(visitor):
     assert queries_for(30) == few
 
 
+def test_rows_across_chunks_keep_their_own_winners_and_partners(visitor, monkeypatch):
+    monkeypatch.setattr("portal.csv.CHUNK_SIZE", 2)
+    expected = {}
+    for n in range(5):
+        award = confirmed_award(winner=OrganisationFactory(name=f"Winner {n}"))
+        BidPartner.objects.create(bid=award.winners.get(), name=f"Partner {n}", share_percent=5)
+        expected[reference(award)] = (f"Winner {n}", f"Partner {n} (with Winner {n})")
+    rows = download(visitor)[1]
+    assert {r["Opportunity reference"]: (r["Winners"], r["Consortium partners"]) for r in rows} == (
+        expected
+    )
+
+
 def test_the_list_links_to_the_download_of_its_results(visitor):
     page = visitor.get("/awards/?year=2026&page=3").text
     assert f'href="{DOWNLOAD}?year=2026"' in page
