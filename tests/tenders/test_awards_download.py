@@ -22,6 +22,7 @@ from tests.factories import (
     WardFactory,
 )
 from tests.tenders.award import moderate
+from tests.tenders.conftest import submitted_bids
 from tests.tenders.test_awards_list import confirmed_award, reference
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,19 @@ def test_an_intended_award_is_not_downloaded_until_it_is_confirmed(
         assert loser.reference not in body
     assert publisher_member.full_name not in body
     assert "score" not in body.lower()
+
+
+def test_nothing_about_a_sealed_bid_is_in_any_download(tender, visitor):
+    (bid,) = submitted_bids(tender, ["40000"])
+    assert tender.opened_at is None
+    bodies = [
+        b"".join(visitor.get(f"{path}?status=any").streaming_content).decode("utf-8-sig")
+        for path in (DOWNLOAD, "/opportunities/opportunities.csv", "/contracts/contracts.csv")
+    ]
+    assert tender.opportunity.reference in bodies[1]  # the opportunity itself is public
+    for body in bodies:
+        assert bid.organisation.name not in body
+        assert bid.reference not in body
 
 
 def test_the_download_honours_the_lists_filters(visitor):
