@@ -90,6 +90,7 @@ pipeline = [
 ]
 contracts = [
     path("contracts/", contract_views.register, name="contracts"),
+    path("contracts/contracts.csv", contract_views.download, name="contracts_csv"),
     path("contracts/record/", contract_views.record, name="record_contract"),
     path("contracts/<str:reference>/", contract_views.detail, name="contract"),
     path("contracts/<str:reference>/pledges/add/", contract_views.add_pledge, name="add_pledge"),

@@ -23,6 +23,7 @@ from opportunities import listings
 from opportunities.filters import OpportunitySearchFilter, Sort
 from opportunities.models import Follow, Opportunity, PartnerListing, Question
 from organisations.models import Organisation
+from portal.csv import grouped
 
 # An open opportunity closing within this is tagged "Closing soon"; one
 # published within it is tagged "New".
@@ -143,6 +144,26 @@ def search_opportunities(params, *, now=None):
         sort = Sort.CLOSING  # nothing to be relevant to
     filterset.sort = sort
     return filterset, opportunities.order_by(*ORDERINGS[sort])
+
+
+def download_opportunities(params, *, now=None):
+    """Every opportunity the search in ``params`` finds, for the CSV download: the
+    search page's own query (``search_opportunities``: the same filters, words and
+    order, published opportunities only), not a page of it. Read it in chunks
+    (``portal.csv.chunks``) with each chunk's ``wards_and_codes_of``."""
+    _, opportunities = search_opportunities(params, now=now)
+    return opportunities
+
+
+def wards_and_codes_of(opportunity_ids):
+    """``(wards, codes)``: the ward names (by name) and CPV codes (in order) of each of
+    the opportunities ``opportunity_ids``, as dicts of lists by id, in two queries."""
+    wards = Opportunity.wards.through.objects.filter(opportunity__in=opportunity_ids)
+    codes = Opportunity.cpv_codes.through.objects.filter(opportunity__in=opportunity_ids)
+    return (
+        grouped(wards.order_by("ward__name").values_list("opportunity_id", "ward__name")),
+        grouped(codes.order_by("cpvcode__code").values_list("opportunity_id", "cpvcode__code")),
+    )
 
 
 def ranked_among_newest(opportunities, limit):

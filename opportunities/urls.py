@@ -5,6 +5,7 @@ from opportunities.views import (
     alerts,
     detail,
     documents,
+    download,
     feed,
     partners,
     publish,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("manage/new/", publish.create, name="create"),
     path("", search.search, name="search"),
     path("feed/", feed.OpportunityFeed(), name="feed"),
+    path("opportunities.csv", download.download, name="download"),
     # Saved searches come before "<str:reference>/", which would match "alerts/".
     path("alerts/", alerts.alerts, name="alerts"),
     path("alerts/save/", alerts.save, name="save_search"),

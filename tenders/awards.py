@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from opportunities.filters import publishers
 from opportunities.models import Opportunity
 from organisations.models import LegalForm, ServiceCategory, Ward
+from portal.csv import grouped
 from portal.formats import LONDON, date_in_words
 from tenders.models import AssessmentSummary, AwardDecision, Bid, BidPartner, PartnerKind
 
@@ -32,16 +33,20 @@ def standstill_end_in_words(ends_at):
     return _("midnight at the end of %(date)s") % {"date": date_in_words(last_day)}
 
 
-def _current_partners():
-    """A winning bid's consortium partners as they stand: registered ones that confirmed
+def _current_partners_of_bids():
+    """Winning bids' consortium partners as they stand: registered ones that confirmed
     and named ones, less any that left after award."""
+    return BidPartner.objects.filter(
+        Q(organisation__isnull=True) | Q(confirmed_at__isnull=False),
+        kind=PartnerKind.PARTNER,
+        left_at__isnull=True,
+    )
+
+
+def _current_partners():
     return Prefetch(
         "partners",
-        queryset=BidPartner.objects.filter(
-            Q(organisation__isnull=True) | Q(confirmed_at__isnull=False),
-            kind=PartnerKind.PARTNER,
-            left_at__isnull=True,
-        ).select_related("organisation"),
+        queryset=_current_partners_of_bids().select_related("organisation"),
         to_attr="current_partners",
     )
 
@@ -71,13 +76,14 @@ def decisions_of(tender):
 def awarded_value(decision):
     """What the winners' prices for the lot add up to, from the decision's results;
     None when price was not part of the tender."""
-    winners = {bid.pk for bid in decision.winners.all()}
+    return value_of_winners(decision.results, {bid.pk for bid in decision.winners.all()})
+
+
+def value_of_winners(results, winners):
+    """What the bids ``winners`` (ids) priced in a decision's ``results`` add up to; None
+    when price was not part of the tender."""
     total = sum(
-        (
-            Decimal(row["price"])
-            for row in decision.results.get("bids", [])
-            if row["bid"] in winners
-        ),
+        (Decimal(row["price"]) for row in results.get("bids", []) if row["bid"] in winners),
         Decimal(0),
     )
     return total or None
@@ -196,3 +202,68 @@ def search_awards(params):
     )
     filterset = AwardSearchFilter(params, queryset=awards)
     return filterset, filterset.qs
+
+
+# What a row of the CSV download reads of each award, in this order.
+DOWNLOAD_FIELDS = (
+    "pk",
+    "tender__opportunity__reference",
+    "tender__opportunity__title",
+    "tender__opportunity__publisher__name",
+    "tender__opportunity__category__name",
+    "lot__number",
+    "lot__title",
+    "results",
+    "confirmed_at",
+)
+
+
+def download_awards(params):
+    """Every confirmed award the search in ``params`` finds, for the CSV download: the
+    list's own query (``search_awards``), not a page of it, as tuples of
+    ``DOWNLOAD_FIELDS``, without the list's model instances. Read it in chunks
+    (``portal.csv.chunks``) with each chunk's ``winners_of``."""
+    _, awards = search_awards(params)
+    return awards.prefetch_related(None).values_list(*DOWNLOAD_FIELDS)
+
+
+def winners_of(award_ids):
+    """``(winners, partners)`` of the awards ``award_ids``, in two queries: for each award
+    id, its winning bids as ``(bid id, organisation name)`` by name; for each of those
+    bids, the names of its consortium partners as they stand."""
+    won = (
+        AwardDecision.winners.through.objects.filter(awarddecision__in=award_ids)
+        .order_by("bid__organisation__name")
+        .values_list("awarddecision_id", "bid_id", "bid__organisation__name")
+    )
+    winners = grouped((award, (bid, name)) for award, bid, name in won)
+    bids = [bid for of_award in winners.values() for bid, _name in of_award]
+    partnered = (
+        _current_partners_of_bids()
+        .filter(bid__in=bids)
+        .order_by("pk")
+        .values_list("bid_id", "organisation__name", "name")
+    )
+    partners = grouped((bid, registered or named) for bid, registered, named in partnered)
+    return winners, partners
+
+
+def feed_awards(*, limit=50):
+    """The ``limit`` most recently confirmed awards, newest first, for the Atom feed.
+
+    Read through the ``award_confirmed_newest`` index, stopping at ``limit``; three
+    queries (the awards, their winners, the winners' partners). Only awards of
+    published opportunities whose bid box was opened: a confirmed award cannot be
+    otherwise, and if one were, nothing about its bids is told.
+    """
+    return (
+        AwardDecision.objects.confirmed()
+        .filter(
+            tender__opportunity__published_at__isnull=False,
+            tender__opened_at__isnull=False,
+        )
+        .select_related("tender__opportunity__publisher", "lot")
+        .defer("tender__opportunity__description", "tender__opportunity__description_html")
+        .prefetch_related(_winners())
+        .order_by("-confirmed_at", "-id")[:limit]
+    )

@@ -6,6 +6,7 @@ from tenders.views import (
     bids,
     box,
     consortium,
+    feed,
     method,
     moderation,
     panel,
@@ -156,6 +157,8 @@ urlpatterns = [
     ),
     # Everyone: the confirmed awards. Bidders: their assessment summaries.
     path("awards/", awards.awards, name="awards"),
+    path("awards/awards.csv", awards.download, name="awards_csv"),
+    path("awards/feed/", feed.AwardFeed(), name="awards_feed"),
     path("bids/<str:bid_reference>/summary/", summaries.summary, name="bid_summary"),
     path("bids/<str:bid_reference>/summary.pdf", summaries.summary_pdf, name="bid_summary_pdf"),
     # Bidders: a bid's task list and sections, receipts, partnership requests.

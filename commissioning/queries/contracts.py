@@ -14,6 +14,7 @@ from commissioning.models import Contract, ContractKind, ContractSupplier, Suppl
 from opportunities.actions import is_commissioner
 from organisations.filters import InWardOrCitywide, category_filter, ward_filter
 from organisations.models import Membership, Organisation
+from portal.csv import grouped
 
 
 def current_suppliers(contract):
@@ -138,3 +139,30 @@ def search_contracts(params):
     )
     filterset = ContractFilter(params, queryset=contracts)
     return filterset, filterset.qs
+
+
+def download_contracts(params):
+    """Every contract the filters in ``params`` find, for the CSV download: the register's
+    own query (``search_contracts``), not a page of it, with the category loaded. Read
+    it in chunks (``portal.csv.chunks``) with each chunk's ``wards_and_suppliers_of``."""
+    _, contracts = search_contracts(params)
+    # Not the register's lead suppliers: every supplier is read, a chunk at a time.
+    return contracts.select_related("category").prefetch_related(None)
+
+
+def wards_and_suppliers_of(contract_ids):
+    """``(wards, suppliers)``: the ward names (by name) and the names of the suppliers
+    that have not left (lead first, then consortium members, then subcontractors, each
+    by name) of each of the contracts ``contract_ids``, as dicts of lists by id, in
+    two queries."""
+    wards = Contract.wards.through.objects.filter(contract__in=contract_ids)
+    suppliers = ContractSupplier.objects.filter(contract__in=contract_ids, left_on__isnull=True)
+    return (
+        grouped(wards.order_by("ward__name").values_list("contract_id", "ward__name")),
+        grouped(
+            # The roles' values sort lead, partner, subcontractor.
+            suppliers.order_by("role", "organisation__name").values_list(
+                "contract_id", "organisation__name"
+            )
+        ),
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commissioning import downloads
 from commissioning.actions import contracts as actions
 from commissioning.decommissioning import may_plan, visible_to
 from commissioning.forms.contracts import PledgeForm, RecordContractForm
@@ -21,12 +22,14 @@ from commissioning.queries.contracts import (
     can_manage,
     can_see_performance,
     delivered_by,
+    download_contracts,
     is_lead_member,
     search_contracts,
 )
 from organisations.models import Ward
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation
+from portal.csv import links_to, streaming_csv_response
 from portal.forms import add_errors
 from portal.pagination import BoundedPaginator
 
@@ -56,6 +59,19 @@ def register(request):
             and any(m.organisation.can_publish for m in memberships_of(request.user)),
             "ours": list(delivered_by(request.user)[:MAX_OURS]),
         },
+    )
+
+
+@require_safe
+def download(request):
+    """Every contract the register's filters in the query string find, newest start first,
+    streamed as CSV (``portal.csv.streaming_csv_response``)."""
+    return streaming_csv_response(
+        f"contracts-{timezone.localdate().isoformat()}.csv",
+        downloads.HEADER,
+        downloads.rows(
+            download_contracts(request.GET), link=links_to(request, "commissioning:contract")
+        ),
     )
 
 

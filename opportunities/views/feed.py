@@ -1,7 +1,5 @@
 """The Atom feed of published opportunities, newest first."""
 
-import re
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
@@ -9,13 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from opportunities import listings, queries
-
-# XML 1.0 cannot carry these control characters; Django refuses to write them.
-NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_safe(text):
-    return NOT_IN_XML.sub("", text)
+from portal.feeds import xml_safe as _xml_safe
 
 
 class OpportunityFeed(Feed):

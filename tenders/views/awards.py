@@ -5,10 +5,13 @@ it is confirmed, after its standstill, never while it is only intended.
 """
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from portal.csv import links_to, streaming_csv_response
 from portal.pagination import BoundedPaginator
-from tenders.awards import awarded_value, search_awards
+from tenders import downloads
+from tenders.awards import awarded_value, download_awards, search_awards
 
 RESULTS_PER_PAGE = 20
 
@@ -32,4 +35,17 @@ def awards(request):
             ),
             "filtered": any(value.strip() for key, value in request.GET.items() if key != "page"),
         },
+    )
+
+
+@require_safe
+def download(request):
+    """Every confirmed award the filters in the query string find, newest first, streamed
+    as CSV (``portal.csv.streaming_csv_response``)."""
+    return streaming_csv_response(
+        f"awards-{timezone.localdate().isoformat()}.csv",
+        downloads.HEADER,
+        downloads.rows(
+            download_awards(request.GET), link=links_to(request, "opportunities:detail")
+        ),
     )

@@ -41,7 +41,10 @@ def confirmed_award(
         **opportunity_fields,
     )
     opportunity.wards.set(wards)
-    tender = Tender.objects.create(opportunity=opportunity)
+    # Its box opened the day after the deadline, as every award's was.
+    tender = Tender.objects.create(
+        opportunity=opportunity, opened_at=confirmed_at - datetime.timedelta(days=49)
+    )
     bid = Bid.objects.create(
         tender=tender,
         organisation=winner or OrganisationFactory(),
