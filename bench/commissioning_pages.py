@@ -184,6 +184,15 @@ def explain(sql):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def print_explained(explained):
+    """Each ``(label, sql, seconds)``: the statement and its plan, run again."""
+    for label, sql, seconds in explained:
+        print(f"\n### {label}: slowest statement ({pages.ms(seconds)} alone)\n")
+        print(sql)
+        print()
+        print(explain(sql))
+
+
 def _open(args):
     if args.reuse:
         return dataset.open_database(size=args.size, seed=args.seed, reuse=True)
@@ -244,11 +253,7 @@ def main():
             print("| " + " | ".join(cells) + " |", flush=True)
             if args.explain and slowest:
                 explained.append((label, slowest, slowest_s))
-        for label, sql, seconds in explained:
-            print(f"\n### {label}: slowest statement ({pages.ms(seconds)} alone)\n")
-            print(sql)
-            print()
-            print(explain(sql))
+        print_explained(explained)
     finally:
         if not args.keep and not args.reuse:
             connection.close()

@@ -175,11 +175,7 @@ def main():
         own = (Need.objects.filter(organisation=organisation).count(),)
         own += (Offer.objects.filter(organisation=organisation).count(),)
         print(f"\nThe busy organisation has {own[0]} needs and {own[1]} offers.")
-        for label, sql, seconds in explained:
-            print(f"\n### {label}: slowest statement ({pages.ms(seconds)} alone)\n")
-            print(sql)
-            print()
-            print(timing.explain(sql))
+        timing.print_explained(explained)
     finally:
         if not args.keep and not args.reuse:
             connection.close()

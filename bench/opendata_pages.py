@@ -154,11 +154,7 @@ def main():
             f"\nThe bulk file holds {made.releases:,} releases in {made.size / 2**20:.1f} MiB"
             f" ({made.size / made.releases:,.0f} bytes a release, gzipped)."
         )
-        for label, sql, seconds in explained:
-            print(f"\n### {label}: slowest statement ({pages.ms(seconds)} alone)\n")
-            print(sql)
-            print()
-            print(timing.explain(sql))
+        timing.print_explained(explained)
     finally:
         if not args.keep and not args.reuse:
             connection.close()

@@ -33,7 +33,7 @@ def standstill_end_in_words(ends_at):
     return _("midnight at the end of %(date)s") % {"date": date_in_words(last_day)}
 
 
-def _current_partners_of_bids():
+def current_partners_of_bids():
     """Winning bids' consortium partners as they stand: registered ones that confirmed
     and named ones, less any that left after award."""
     return BidPartner.objects.filter(
@@ -46,7 +46,7 @@ def _current_partners_of_bids():
 def _current_partners():
     return Prefetch(
         "partners",
-        queryset=_current_partners_of_bids().select_related("organisation"),
+        queryset=current_partners_of_bids().select_related("organisation"),
         to_attr="current_partners",
     )
 
@@ -239,7 +239,7 @@ def winners_of(award_ids):
     winners = grouped((award, (bid, name)) for award, bid, name in won)
     bids = [bid for of_award in winners.values() for bid, _name in of_award]
     partnered = (
-        _current_partners_of_bids()
+        current_partners_of_bids()
         .filter(bid__in=bids)
         .order_by("pk")
         .values_list("bid_id", "organisation__name", "name")

@@ -14,8 +14,7 @@ from django.db.models import F, Prefetch
 from opendata.actions import record_release
 from opendata.ocds import amount, ocid, party, reference, value, when
 from opportunities.ocds import buyer_parties, contract_period, tender_section
-from organisations.models import Identifier
-from tenders.models import BidPartner, PartnerKind
+from tenders.awards import awarded_value, current_partners_of_bids
 
 
 def _lot_key(lot):
@@ -29,25 +28,24 @@ def _bidders(bid):
     ]
 
 
-def _submitted(tender):
-    partners = BidPartner.objects.filter(
-        organisation__isnull=False,
-        confirmed_at__isnull=False,
-        declined_at__isnull=True,
-        left_at__isnull=True,
-        kind=PartnerKind.PARTNER,
-    ).select_related("organisation")
-    return list(
-        tender.bids.submitted()
-        .select_related("organisation")
+def _with_bidders(bids):
+    """``bids`` with their lead and registered current partners (``_bidders``) and those
+    organisations' register numbers, in a fixed number of queries."""
+    partners = current_partners_of_bids().filter(organisation__isnull=False)
+    return (
+        bids.select_related("organisation")
         .prefetch_related(
             "organisation__identifiers",
-            Prefetch("partners", queryset=partners),
-            Prefetch("partners__organisation__identifiers", queryset=Identifier.objects.all()),
+            Prefetch("partners", queryset=partners.select_related("organisation")),
+            "partners__organisation__identifiers",
         )
-        .annotate(frozen_lots=F("current_version__content__lots"))
         .order_by("pk")
     )
+
+
+def _submitted(tender):
+    submitted = tender.bids.submitted().annotate(frozen_lots=F("current_version__content__lots"))
+    return list(_with_bidders(submitted))
 
 
 def _statistic(id_, measure, number, lot, date, *, money=False):
@@ -135,24 +133,7 @@ def _valid_statistics(decision, key, date):
 
 
 def _award(decision, *, status):
-    from tenders.awards import awarded_value
-
-    winners = list(
-        decision.winners.select_related("organisation").prefetch_related(
-            "organisation__identifiers",
-            Prefetch(
-                "partners",
-                queryset=BidPartner.objects.filter(
-                    organisation__isnull=False,
-                    confirmed_at__isnull=False,
-                    declined_at__isnull=True,
-                    left_at__isnull=True,
-                    kind=PartnerKind.PARTNER,
-                ).select_related("organisation"),
-            ),
-            "partners__organisation__identifiers",
-        )
-    )
+    winners = list(_with_bidders(decision.winners.all()))
     suppliers = {}
     for bid in winners:
         for organisation in _bidders(bid):

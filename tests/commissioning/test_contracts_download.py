@@ -1,9 +1,7 @@
 """The contracts register as a CSV download (``/contracts/contracts.csv``): the register's
 filters, every contract, its suppliers lead first, and queries that do not grow."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -14,6 +12,7 @@ from django.utils import timezone
 from commissioning.models import ContractKind, ContractSupplier, SupplierRole
 from commissioning.views.contracts import RESULTS_PER_PAGE
 from tests.commissioning.factories import ContractFactory
+from tests.downloads import csv_download
 from tests.factories import (
     OrganisationFactory,
     PublisherFactory,
@@ -28,11 +27,7 @@ DOWNLOAD = "/contracts/contracts.csv"
 
 def download(client, query=""):
     """The response, and its rows as dictionaries by column."""
-    response = client.get(f"{DOWNLOAD}?{query}")
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    assert body.startswith("\ufeff".encode())
-    return response, list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    return csv_download(client, f"{DOWNLOAD}?{query}")
 
 
 def references(client, query=""):

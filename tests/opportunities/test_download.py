@@ -1,9 +1,7 @@
 """The opportunity search as a CSV download: the search page's filters, every result,
 plain values, no contact's name or address, and queries that do not grow with rows."""
 
-import csv
 import datetime
-import io
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,6 +13,7 @@ from django.utils import timezone
 
 from opportunities.models import CpvCode, Procedure
 from opportunities.views.search import RESULTS_PER_PAGE
+from tests.downloads import csv_download
 from tests.factories import (
     OpportunityFactory,
     PublisherFactory,
@@ -29,12 +28,8 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def download(client, query=""):
-    """The response and its rows as dictionaries by column."""
-    response = client.get(f"{DOWNLOAD}?{query}")
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    assert body.startswith("\ufeff".encode())
-    return response, list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    """The response, and its rows as dictionaries by column."""
+    return csv_download(client, f"{DOWNLOAD}?{query}")
 
 
 def references(client, query=""):

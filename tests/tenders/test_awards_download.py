@@ -1,9 +1,7 @@
 """The public list of awards as a CSV download (``/awards/awards.csv``): the list's
 filters, confirmed awards only, what the list shows and nothing more."""
 
-import csv
 import datetime
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +13,7 @@ from opportunities.models import Lot
 from organisations.models import LegalForm
 from tenders import actions
 from tenders.models import AwardDecision, BidPartner
+from tests.downloads import csv_download
 from tests.factories import (
     OrganisationFactory,
     PublisherFactory,
@@ -33,11 +32,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def download(client, query=""):
     """The response, and its rows as dictionaries by column."""
-    response = client.get(f"{DOWNLOAD}?{query}")
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    assert body.startswith("\ufeff".encode())
-    return response, list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    return csv_download(client, f"{DOWNLOAD}?{query}")
 
 
 def references(client, query=""):
