@@ -56,6 +56,13 @@ def pytest_configure(config):
     # Tests run tasks in the test process, as the embedded default does, even
     # when REDIS_URL is set; only a test with `celery_worker` sends them to Redis.
     celery_app.conf.task_always_eager = True
+    # Each parallel process keeps its files apart (the demo seed writes the open data
+    # file under the same name in every process), and the processes it starts (a
+    # Celery worker, gunicorn) inherit the place from the environment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.MEDIA_ROOT = os.path.join(settings.MEDIA_ROOT, worker)
+        os.environ["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)

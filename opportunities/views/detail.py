@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from opendata import ocds
 from opportunities import actions, rules
 from opportunities.formats import value_in_words
 from opportunities.models import Follow, Opportunity, Question, Status
@@ -90,6 +91,8 @@ def detail(request, reference):
         "questions_open": status == Status.OPEN and now < opportunity.clarification_deadline,
         "is_commissioner": commissioner,
         "may_signpost": has_permission(request.user, Permission.SIGNPOST_OPPORTUNITIES),
+        # Its open data record: every release since it was published.
+        "ocid": ocds.ocid(opportunity.reference) if opportunity.published_at else None,
     }
     if organisation is not None and status != Status.DRAFT:
         context["following"] = Follow.objects.filter(
