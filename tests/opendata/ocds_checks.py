@@ -30,6 +30,7 @@ def _read(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@functools.cache
 def merged_release_schema():
     release = _read(STANDARDS / "ocds-1.1.5" / "release-schema.json")
     for name in ("lots", "bids"):
@@ -38,6 +39,7 @@ def merged_release_schema():
     return release
 
 
+@functools.cache
 def _validator(kind):
     release = merged_release_schema()
     resources = [(BASE + "release-schema.json", release)]
