@@ -380,15 +380,27 @@ def stored(references):
     }
 
 
-def report(label, results, elapsed, *, expected):
+def report(label, results, elapsed, *, expected, planned):
     outcomes = Counter(classify(r) for r in results)
     posts = [r["post_s"] for r in results if "post_s" in r]
     gets = [r["get_s"] for r in results if "get_s" in r]
     errors = sum(n for outcome, n in outcomes.items() if outcome.startswith("error"))
+    statuses = Counter(r["status"] for r in results if r["status"] is not None)
+    distinct = len({r["reference"] for r in results})
     print(
-        f"{label}: {len(results)} bidders in {elapsed:.0f} s; "
+        f"{label}: {len(results)} bidders ({distinct} distinct bids) in {elapsed:.0f} s; "
         + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        + "; submit answered "
+        + ", ".join(f"{n}× HTTP {status}" for status, n in sorted(statuses.items()))
     )
+    starts = [r["started"] for r in results]
+    if len(starts) > 1:
+        spread = max(starts) - min(starts)
+        ends = [r["started"] + r.get("get_s", 0) + r.get("post_s", 0) for r in results]
+        print(
+            f"  started over {spread:.0f} s ({len(starts) / max(spread, 1):.1f} bidders a second);"
+            f" the last done {max(ends) - min(starts):.0f} s after the first started"
+        )
     print(
         f"  submit POST: median {ms(posts and statistics.median(posts))}, "
         f"p95 {ms(percentile(posts, 0.95))}, slowest {ms(posts and max(posts))}; "
@@ -398,6 +410,8 @@ def report(label, results, elapsed, *, expected):
     refusals = Counter(m for r in results for m in r.get("refusal", []))
     for message, n in refusals.most_common(3):
         print(f"  refused {n}×: {message}")
+    if len(results) < planned:
+        print(f"  {planned - len(results)} bidders never reported: the run time ended first")
     odd = [r for r in results if classify(r) != expected][:5]
     for r in odd:
         print(f"  unexpected: {json.dumps(r)}")
@@ -443,7 +457,7 @@ def run(args, folder):
             port, rush, seconds=args.seconds, timeout=args.timeout, folder=folder, label="open"
         )
         load_after = os.getloadavg()
-        figures = report("open box", results, elapsed, expected="receipt")
+        figures = report("open box", results, elapsed, expected="receipt", planned=len(rush))
         references = [b["reference"] for b in rush]
         db = stored(references)
         emails = receipt_emails(mail)
@@ -465,7 +479,9 @@ def run(args, folder):
         closed_results, closed_elapsed = locust(
             port, closed, seconds=args.seconds, timeout=args.timeout, folder=folder, label="closed"
         )
-        closed_figures = report("closed box", closed_results, closed_elapsed, expected="refused")
+        closed_figures = report(
+            "closed box", closed_results, closed_elapsed, expected="refused", planned=len(closed)
+        )
         closed_db = stored([b["reference"] for b in closed])
         closed_emails = receipt_emails(mail)
         print(

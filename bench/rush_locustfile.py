@@ -7,8 +7,10 @@ JSON line to; ``RUSH_TIMEOUT`` the seconds a request may take.
 
 Each user, signed in by its session cookie, opens its bid's check page (as a browser
 does, getting the CSRF cookie and the form's token), posts the submit form once, without
-following the redirect, records what came back, and stops. The last one to finish
-stops the run.
+following the redirect, records what came back, and then idles. It does not stop:
+locust counts the users running and, during the ramp, starts more to replace any that
+stopped, which would start the bidders faster than the spawn rate. The last one to
+finish ends the run.
 """
 
 import html
@@ -17,12 +19,13 @@ import json
 import os
 import re
 import time
+from pathlib import Path
 
 import gevent
 from locust import HttpUser, task
 from locust.exception import StopUser
 
-BIDDERS = json.loads(open(os.environ["RUSH_BIDDERS"]).read())  # noqa: SIM115
+BIDDERS = json.loads(Path(os.environ["RUSH_BIDDERS"]).read_text())
 RESULTS = os.environ["RUSH_RESULTS"]
 TIMEOUT = float(os.environ.get("RUSH_TIMEOUT", "30"))
 NEXT = itertools.count()
@@ -57,16 +60,19 @@ class Bidder(HttpUser):
             out.write(json.dumps({"reference": self.bidder["reference"], **result}) + "\n")
 
     def finish(self):
+        self.done = True
         if next(FINISHED) >= len(BIDDERS):
             gevent.spawn_later(0.2, self.environment.runner.quit)
-        raise StopUser()
 
     @task
     def submit(self):
         if self.bidder is None:
             raise StopUser()
+        if getattr(self, "done", False):
+            gevent.sleep(1)
+            return
         path = f"/bids/{self.bidder['reference']}/submit/"
-        result = {"get_status": None, "status": None}
+        result = {"get_status": None, "status": None, "started": time.time()}
         try:
             started = time.perf_counter()
             page = self.client.get(path, name="check page", timeout=TIMEOUT)
