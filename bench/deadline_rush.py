@@ -18,15 +18,14 @@ sessions there), without the sign-in form. gunicorn starts as production does
 tasks in the request and each receipt is emailed before the response; the email
 backend writes files into a temporary folder, so receipts can be counted).
 
-**The rush.** The submission deadline is moved (by SQL, as a commissioner's amendment
-would leave it) to the server's clock now plus ``--seconds`` plus ``--margin``. Locust,
-headless, starts ``--bidders`` users at ``--bidders / --seconds`` a second; each opens
-its bid's check page (getting the CSRF cookie and the form's token, as a browser
-does), posts the submit form once, records the answer and stops. Prints the answers,
-the errors (5xx, timeouts, dropped connections), the median, 95th percentile and
-slowest submission, then from the database the bids submitted, their versions and
-receipts, and the receipt emails written: a lost receipt is a submitted version with
-no receipt.
+**The rush.** The submission deadline is moved (by SQL, not through an amendment) to the
+server's clock now plus ``--seconds`` plus ``--margin``. Locust, headless, starts
+``--bidders`` users at ``--bidders / --seconds`` a second; each opens its bid's check
+page (getting the CSRF cookie and the form's token, as a browser does), posts the submit
+form once, records the answer and idles. Prints the answers, the errors (5xx, timeouts,
+dropped connections), the median, 95th percentile and slowest submission, then from the
+database the bids submitted, their versions and receipts, and the receipt emails
+written: a lost receipt is a submitted version with no receipt.
 
 **The closed box.** Then it waits until the deadline has passed by the server's clock
 and does the same with the other ``--bidders`` organisations' draft bids: every
