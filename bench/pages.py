@@ -86,8 +86,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def gunicorn_environment(database_url, port):
-    """As tests/workers.py's ``portal_environment`` plus the pytest environment."""
+def gunicorn_environment(database_url, port, **extra):
+    """As tests/workers.py's ``portal_environment`` plus the pytest environment; ``extra``
+    (names and values) is set last."""
     env = dict(os.environ)
     for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST"):
         env.pop(name, None)
@@ -106,17 +107,20 @@ def gunicorn_environment(database_url, port):
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
     )
+    env.update(extra)
     return env
 
 
-def start_gunicorn(database_url, log_path):
+def start_gunicorn(database_url, log_path, **environment):
+    """gunicorn on a free port of 127.0.0.1, once it answers; ``environment`` is added
+    to its environment. Returns ``(process, port)``."""
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(log_path, "w")  # noqa: SIM115  (closed when the process is stopped)
     process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
         [str(gunicorn), "portal.wsgi:application"],
         cwd=REPO,
-        env=gunicorn_environment(database_url, port),
+        env=gunicorn_environment(database_url, port, **environment),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
