@@ -64,7 +64,7 @@ from tracking.models import (  # noqa: E402
     TargetDate,
     TrackingRound,
 )
-from tracking.report import progress_report  # noqa: E402
+from tracking.report import concluded_recommendations, progress_report  # noqa: E402
 
 warnings.filterwarnings("ignore", message="No directory at")
 # WeasyPrint warns, once a render, of a GOV.UK rule it ignores; it says nothing here.
@@ -292,6 +292,7 @@ def main():
         last = TrackingRound.objects.select_related("inquiry", "committee").get(pk=last.pk)
         evidence = EvidenceUpdate.objects.filter(assessment__round__inquiry=inquiry)
         shown = evidence.filter(assessment__recommendation__assessments__round=last)
+        concluded_before = {row.reference for row in concluded_recommendations(last)}
         print(f"database          {bench_db} (made in {time.perf_counter() - started:.1f} s)")
         print(
             f"inquiry           {Recommendation.objects.count()} recommendations "
@@ -304,7 +305,7 @@ def main():
             f"round {last.number}           {last.assessments.count()} recommendations tracked "
             f"with {shown.count()} pieces of evidence "
             f"({sum(len(t.split()) for t in shown.values_list('text', flat=True)):,} words), "
-            f"{Recommendation.objects.concluded().count()} concluded before it"
+            f"{len(concluded_before)} concluded before it"
         )
         print()
         print(HEADER)
