@@ -1,7 +1,8 @@
 """The deadline rush: bidders submitting in the last minute, through gunicorn on loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-        .venv/bin/python bench/deadline_rush.py [--bidders 200] [--seconds 60] [--keep | --reuse]
+        .venv/bin/python bench/deadline_rush.py [--bidders 200] [--seconds 60] [--keep | --reuse] \\
+        [--redis redis://127.0.0.1:6379/9]
 
 Makes its own database, migrated as the tests make theirs (``test_`` plus the name in
 DATABASE_URL plus ``_rush_`` and ``--bidders``), and fills it through the actions:
@@ -16,7 +17,11 @@ Every bidder is signed in by a session made in the database (the portal keeps it
 sessions there), without the sign-in form. gunicorn starts as production does
 (``bench/pages.py``: gunicorn.conf.py, 2 workers, DEBUG off, no Redis, so Celery runs
 tasks in the request and each receipt is emailed before the response; the email
-backend writes files into a temporary folder, so receipts can be counted).
+backend writes files into a temporary folder, so receipts can be counted). With
+``--redis URL`` gunicorn queues the receipts on that Redis database instead (emptied
+first) and a real ``celery -A portal worker`` (concurrency 2, as docker-compose.yml)
+sends them, as production does; the run then waits until every receipt is sent and
+prints how long after the rush that was.
 
 **The rush.** The submission deadline is moved (by SQL, not through an amendment) to the
 server's clock now plus ``--seconds`` plus ``--margin``. Locust, headless, starts
@@ -57,11 +62,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# No Redis here either, as in gunicorn: Celery runs the receipt task in the process.
+# No Redis in this process (only gunicorn and the worker get --redis): Celery runs the
+# floor's receipt tasks here.
 os.environ.pop("REDIS_URL", None)
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per receipt task
 
 import pages  # noqa: E402  (sets Django up)
+import redis  # noqa: E402
+from celery import Celery  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -314,6 +322,42 @@ def locust(port, bidders, *, seconds, timeout, folder, label):
     return results, elapsed
 
 
+def start_worker(database_url, log_path, environment):
+    """``celery -A portal worker`` on the Redis gunicorn queues to, with the same
+    environment (so its receipts are written beside gunicorn's); once it answers a ping."""
+    env = pages.gunicorn_environment(database_url, 0, LOG_LEVEL="INFO", **environment)
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=2"]
+    command += ["--without-gossip", "--without-mingle", "--loglevel=INFO"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(  # noqa: S603  (our own worker, fixed arguments)
+            command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    control = Celery(broker=environment["REDIS_URL"]).control
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the Celery worker stopped; see {log_path}")
+        if control.ping(timeout=0.5):
+            return process
+    process.kill()
+    sys.exit(f"the Celery worker did not answer in 60 s; see {log_path}")
+
+
+def worker_log(folder):
+    return (folder / "worker.log").read_text(errors="replace")
+
+
+def wait_for_receipts(references, *, timeout):
+    """Seconds until every submitted version of ``references`` has its receipt sent
+    (the worker's task stamps it), or ``timeout`` if some are still waiting then."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if not stored(references)["lost"]:
+            break
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
 def percentile(values, share):
     return pages.percentile(values, share) if values else None
 
@@ -437,14 +481,23 @@ def run(args, folder):
     mail = folder / "mail"
     mail.mkdir()
     url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
-    process, port = pages.start_gunicorn(
-        url.geturl(),
-        folder / "gunicorn.log",
-        SECRET_KEY=settings.SECRET_KEY,  # the sessions were signed with it
-        EMAIL_FILE_PATH=str(mail),
-    )
+    environment = {
+        "SECRET_KEY": settings.SECRET_KEY,  # the sessions were signed with it
+        "EMAIL_FILE_PATH": str(mail),
+    }
+    if args.redis:
+        redis.Redis.from_url(args.redis).flushdb()
+        environment["REDIS_URL"] = args.redis
+    process, port = pages.start_gunicorn(url.geturl(), folder / "gunicorn.log", **environment)
+    worker = None
     try:
         print(f"gunicorn          127.0.0.1:{port}, 2 workers (log {folder / 'gunicorn.log'})")
+        if args.redis:
+            worker = start_worker(url.geturl(), folder / "worker.log", environment)
+            print(
+                f"celery worker     {args.redis}, concurrency 2, as docker-compose.yml "
+                f"(log {folder / 'worker.log'})"
+            )
         load = os.getloadavg()
         # The deadline by the server's clock: the whole rush fits before it.
         deadline = timezone.now() + timedelta(seconds=args.seconds + args.margin)
@@ -458,6 +511,9 @@ def run(args, folder):
         load_after = os.getloadavg()
         figures = report("open box", results, elapsed, expected="receipt", planned=len(rush))
         references = [b["reference"] for b in rush]
+        if worker is not None:
+            drained = wait_for_receipts(references, timeout=args.timeout * 4)
+            print(f"  receipts: the worker had sent the last {drained:.1f} s after the rush ended")
         db = stored(references)
         emails = receipt_emails(mail)
         emailed = sum(1 for r in references if emails[r])
@@ -490,9 +546,14 @@ def run(args, folder):
         )
         errors_logged = (folder / "gunicorn.log").read_text().count("Traceback")
         print(f"  tracebacks in gunicorn's log: {errors_logged}")
+        if worker is not None:
+            print(f"  tracebacks in the worker's log: {worker_log(folder).count('Traceback')}")
     finally:
         process.terminate()
         process.wait(timeout=60)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
 
     print()
     print(
@@ -526,6 +587,12 @@ def main():
         "--margin", type=float, default=30, help="seconds from the rush's end to the deadline"
     )
     parser.add_argument("--timeout", type=float, default=30, help="seconds a request may take")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="queue the receipts on this Redis database (emptied first) for a real Celery "
+        "worker, as production does, instead of sending them in the request",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases for --reuse")
     parser.add_argument("--reuse", action="store_true", help="start from the database a run kept")
     args = parser.parse_args()

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.authorization import membership_role
 from portal.formats import moment_in_words
@@ -43,17 +44,35 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 
 
 class DeadlinePassed(ValidationError):
-    """The deadline for bids had passed when the request reached the server."""
+    """The deadline for bids had passed when the request reached the server.
+
+    Within a minute of the deadline both moments read the same to the minute, so
+    the message says how many seconds late the request was instead.
+    """
 
     def __init__(self, *, deadline, now):
-        super().__init__(
-            _(
+        late = (now - deadline).total_seconds()
+        words = {"deadline": moment_in_words(deadline), "now": moment_in_words(now)}
+        if 0 <= late < 1:
+            message = _(
+                "The deadline for bids was %(deadline)s. Your request reached the portal at "
+                "that moment, not before it, so nothing was changed."
+            )
+        elif 1 <= late < 60:
+            words["seconds"] = int(late)
+            message = ngettext(
+                "The deadline for bids was %(deadline)s. Your request reached the portal "
+                "%(seconds)d second after it, so nothing was changed.",
+                "The deadline for bids was %(deadline)s. Your request reached the portal "
+                "%(seconds)d seconds after it, so nothing was changed.",
+                words["seconds"],
+            )
+        else:
+            message = _(
                 "The deadline for bids was %(deadline)s. Your request reached the portal at "
                 "%(now)s, so nothing was changed."
             )
-            % {"deadline": moment_in_words(deadline), "now": moment_in_words(now)},
-            code="deadline_passed",
-        )
+        super().__init__(message % words, code="deadline_passed")
 
 
 def new_reference():

@@ -211,9 +211,27 @@ def test_a_submission_in_the_last_second_counts_and_one_after_is_refused(tender,
     with pytest.raises(actions.DeadlinePassed) as error:
         actions.submit(bid=bid, by=bidder, now=deadline)
     assert "The deadline for bids was" in error.value.messages[0]
-    assert "reached the portal at" in error.value.messages[0]
+    assert "reached the portal at that moment, not before it" in error.value.messages[0]
     version = actions.submit(bid=bid, by=bidder, now=deadline - timedelta(seconds=1))
     assert version.submitted_at == deadline - timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("late", "words"),
+    [
+        (timedelta(seconds=1), "reached the portal 1 second after it,"),
+        (timedelta(seconds=37, milliseconds=900), "reached the portal 37 seconds after it,"),
+        # A minute or more late: the two moments differ to the minute, so both are given.
+        (timedelta(minutes=1), "reached the portal at 12:01pm on "),
+    ],
+)
+def test_a_late_request_says_how_late_when_both_moments_read_the_same(late, words):
+    """Within a minute, "the deadline was 1:42pm… your request reached the portal at
+    1:42pm" would read as on time: the message gives the seconds instead."""
+    deadline = datetime.datetime(2026, 12, 4, 12, 0, tzinfo=UTC)  # midday GMT
+    message = actions.DeadlinePassed(deadline=deadline, now=deadline + late).messages[0]
+    assert message.startswith("The deadline for bids was midday on Friday 4 December 2026")
+    assert words in message
 
 
 @pytest.mark.parametrize(

@@ -428,7 +428,7 @@ def test_after_the_deadline_edits_are_refused_with_the_deadline(lead):
         page = lead.get(url("bid_answer", lead.bid, criterion.pk)).content.decode()
         submit = lead.post(url("bid_submit", lead.bid))
     html = response.content.decode()
-    assert "The deadline for bids was" in html and "reached the portal at" in html
+    assert "The deadline for bids was" in html and "reached the portal 1 second after it" in html
     assert not lead.bid.answers.exists()
     assert "nobody can change it" in page and "<textarea" not in page
     assert b"The deadline for bids was" in submit.content
