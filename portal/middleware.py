@@ -9,6 +9,8 @@
   memory); a signed-in person up to ``REQUEST_MAX_BYTES``, room for one upload.
 - ``SlowQueryMiddleware`` answers a plain-English 503 when PostgreSQL stopped a
   statement at the web's ``statement_timeout`` (see ``DATABASE_STATEMENT_TIMEOUT_MS``).
+- ``ReceivedAtMiddleware`` stamps ``request.received_at``, the moment the
+  request reached the portal, which bid deadlines are judged by.
 - ``PrivateCacheMiddleware`` marks every response to a signed-in person
   ``Cache-Control: private, no-store``, so no shared cache or back button keeps
   a page or download that was meant for them.
@@ -16,14 +18,21 @@
 
 import logging
 import re
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
+
+# The furthest back nginx's X-Request-Start is believed: longer than a request waits
+# in gunicorn's queue before nginx gives up on it (proxy_read_timeout 35 s).
+REQUEST_START_WINDOW = timedelta(seconds=60)
+REQUEST_START = re.compile(r"t=(\d{9,11})(?:\.(\d{1,6}))?")
 
 # C0 and C1 control characters and DEL: never part of a page's address.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -108,3 +117,37 @@ class PrivateCacheMiddleware:
             # Drops any "public" a view set: what a signed-in person sees is theirs.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def received_at(request, now=None):
+    """When ``request`` reached the portal.
+
+    Behind nginx (``TRUST_REQUEST_START``) that is the moment nginx passed it on,
+    from the ``X-Request-Start: t=<seconds since the epoch>`` header nginx sets
+    (replacing any a client sent): a bid sent before the deadline keeps its place
+    while it waits for a busy worker. The header is believed only within
+    ``REQUEST_START_WINDOW`` before the server's clock and never after it;
+    otherwise, and without the setting, it is the server's clock ``now``.
+    """
+    now = now or timezone.now()
+    if not settings.TRUST_REQUEST_START:
+        return now
+    found = REQUEST_START.fullmatch(request.META.get("HTTP_X_REQUEST_START", "").strip())
+    if found is None:
+        return now
+    seconds, fraction = found.groups()
+    started = datetime.fromtimestamp(int(seconds), tz=UTC) + timedelta(
+        microseconds=int((fraction or "").ljust(6, "0"))
+    )
+    return started if now - REQUEST_START_WINDOW <= started <= now else now
+
+
+class ReceivedAtMiddleware:
+    """Sets ``request.received_at`` (``received_at``) before anything else runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.received_at = received_at(request)
+        return self.get_response(request)

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the moment a request reached the portal is taken before any other work.
+    "portal.middleware.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,6 +185,10 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
 # How many proxies in front of the portal append to X-Forwarded-For (1 with
 # docker-compose's nginx); 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Whether the proxy in front sets X-Request-Start (docker-compose's nginx does): a
+# bid is then judged against its deadline by when nginx received it, not when a
+# busy worker got to it. Leave false unless that proxy replaces the header.
+TRUST_REQUEST_START = env_bool("TRUST_REQUEST_START", default=False)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -78,7 +78,7 @@ def submit(request, reference):
     refusal = None
     if request.method == "POST":
         try:
-            version = actions.submit(bid=bid, by=request.user)
+            version = actions.submit(bid=bid, by=request.user, now=request.received_at)
         except PermissionError:
             raise Http404 from None
         except ValidationError as error:
@@ -136,7 +136,7 @@ def withdraw(request, reference):
     refusal = None
     if request.method == "POST":
         try:
-            actions.withdraw(bid=bid, by=request.user)
+            actions.withdraw(bid=bid, by=request.user, now=request.received_at)
         except PermissionError:
             raise Http404 from None
         except ValidationError as error:

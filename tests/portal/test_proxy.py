@@ -7,13 +7,16 @@ before their bodies are read: by nginx at its limit, by gunicorn for a request
 head, and by the portal for a body over what the sender may send.
 """
 
+import contextlib
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -80,11 +83,18 @@ def nginx_config(template, *, listen, upstream, max_body):
 @pytest.fixture
 def proxy(gunicorn, tmp_path):
     gunicorn_port, gunicorn_log = gunicorn
+    with running_nginx(tmp_path, upstream_port=gunicorn_port) as port:
+        yield port, gunicorn_log
+
+
+@contextlib.contextmanager
+def running_nginx(tmp_path, *, upstream_port):
+    """nginx with the template, in front of ``upstream_port``; yields the port it listens on."""
     port = free_port()
     template = (REPO / "deploy/nginx/portal.conf.template").read_text()
     site = tmp_path / "portal.conf"
     site.write_text(
-        nginx_config(template, listen=port, upstream=f"127.0.0.1:{gunicorn_port}", max_body="11m")
+        nginx_config(template, listen=port, upstream=f"127.0.0.1:{upstream_port}", max_body="11m")
     )
     temp = tmp_path / "nginx-temp"
     temp.mkdir()
@@ -108,8 +118,10 @@ def proxy(gunicorn, tmp_path):
             stdin=subprocess.DEVNULL,
         )
     _wait_for_port(port, process, log_path)
-    yield port, gunicorn_log
-    _stop(process)
+    try:
+        yield port
+    finally:
+        _stop(process)
 
 
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -200,3 +212,35 @@ def test_the_compose_proxy_mounts_the_tested_template():
     assert Path(REPO, source).resolve() == (REPO / "deploy/nginx/portal.conf.template").resolve()
     assert target.startswith("/etc/nginx/templates/") and target.endswith(".conf.template")
     assert set(proxy["environment"]) == {"PORTAL_UPSTREAM", "PROXY_MAX_BODY"}
+
+
+class _RecordHeaders(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802  (http.server's name)
+        self.server.seen.append(self.headers.get_all("X-Request-Start"))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_proxy_stamps_when_it_passed_a_request_on_replacing_a_clients_stamp(tmp_path):
+    """What TRUST_REQUEST_START believes: nginx's own X-Request-Start, never the client's."""
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _RecordHeaders)
+    upstream.seen = []
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        with running_nginx(tmp_path, upstream_port=upstream.server_address[1]) as port:
+            before = time.time()
+            status, _text = exchange(
+                port,
+                "GET /bids/B-X/submit/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "X-Request-Start: t=1000000000.000\r\nConnection: close\r\n\r\n",
+            )
+            after = time.time()
+    finally:
+        upstream.shutdown()
+    assert status == 204
+    [stamps] = upstream.seen
+    assert len(stamps) == 1 and stamps[0].startswith("t=")
+    assert before - 0.01 <= float(stamps[0][2:]) <= after + 0.01

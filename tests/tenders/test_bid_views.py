@@ -434,6 +434,30 @@ def test_after_the_deadline_edits_are_refused_with_the_deadline(lead):
     assert b"The deadline for bids was" in submit.content
 
 
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_bid_nginx_received_before_the_deadline_counts_though_django_got_it_after(
+    lead, bidder, settings, trusted
+):
+    """In a rush a submission can wait in gunicorn's queue past the deadline: behind
+    nginx (TRUST_REQUEST_START) it is judged by when nginx received it."""
+    settings.TRUST_REQUEST_START = trusted
+    complete(lead.bid, bidder)
+    deadline = lead.bid.tender.opportunity.submission_deadline
+    sent = (deadline - timedelta(seconds=2)).replace(microsecond=125000)  # nginx gives ms
+    with time_machine.travel(deadline + timedelta(seconds=3), tick=False):
+        lead.force_login(lead.user)
+        response = lead.post(
+            url("bid_submit", lead.bid), HTTP_X_REQUEST_START=f"t={sent.timestamp():.3f}"
+        )
+    bid = Bid.objects.get(pk=lead.bid.pk)
+    if trusted:
+        assert response.status_code == 302
+        assert bid.current_version.submitted_at == sent
+    else:
+        assert "reached the portal 3 seconds after it" in response.content.decode()
+        assert bid.current_version is None
+
+
 # --- Query counts -------------------------------------------------------------------------
 
 
