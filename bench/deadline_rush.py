@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
         .venv/bin/python bench/deadline_rush.py [--bidders 200] [--seconds 60] [--keep | --reuse] \\
-        [--redis redis://127.0.0.1:6379/9]
+        [--redis redis://127.0.0.1:6379/9] [--proxy]
 
 Makes its own database, migrated as the tests make theirs (``test_`` plus the name in
 DATABASE_URL plus ``_rush_`` and ``--bidders``), and fills it through the actions:
@@ -21,7 +21,10 @@ backend writes files into a temporary folder, so receipts can be counted). With
 ``--redis URL`` gunicorn queues the receipts on that Redis database instead (emptied
 first) and a real ``celery -A portal worker`` (concurrency 2, as docker-compose.yml)
 sends them, as production does; the run then waits until every receipt is sent and
-prints how long after the rush that was.
+prints how long after the rush that was. With ``--proxy`` nginx stands in front of
+gunicorn with deploy/nginx's template, as docker-compose.yml runs it, and the portal
+trusts its ``X-Request-Start`` (``TRUST_REQUEST_START``): a bid nginx received before
+the deadline counts even if it waited for a worker past it.
 
 **The rush.** The submission deadline is moved (by SQL, not through an amendment) to the
 server's clock now plus ``--seconds`` plus ``--margin``. Locust, headless, starts
@@ -42,6 +45,7 @@ Prints; asserts nothing about times. Locust is in the ``bench`` extra of pyproje
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -92,6 +96,7 @@ from organisations.models import (  # noqa: E402
 from tenders import actions  # noqa: E402
 from tenders.models import Bid, BidVersion, TenderEvent  # noqa: E402
 from tenders.queries import checklist, missing_from  # noqa: E402
+from tests.nginx import running_nginx  # noqa: E402
 
 REPO = pages.REPO
 LOCUSTFILE = Path(__file__).resolve().parent / "rush_locustfile.py"
@@ -488,10 +493,19 @@ def run(args, folder):
     if args.redis:
         redis.Redis.from_url(args.redis).flushdb()
         environment["REDIS_URL"] = args.redis
+    if args.proxy:
+        environment.update(TRUST_REQUEST_START="true", TRUSTED_PROXY_COUNT="1")
     process, port = pages.start_gunicorn(url.geturl(), folder / "gunicorn.log", **environment)
     worker = None
+    front = contextlib.ExitStack()
     try:
         print(f"gunicorn          127.0.0.1:{port}, 2 workers (log {folder / 'gunicorn.log'})")
+        if args.proxy:
+            port = front.enter_context(running_nginx(folder, upstream_port=port))
+            print(
+                f"nginx             127.0.0.1:{port}, deploy/nginx's template in front "
+                "(TRUST_REQUEST_START=true)"
+            )
         if args.redis:
             worker = start_worker(url.geturl(), folder / "worker.log", environment)
             print(
@@ -549,6 +563,7 @@ def run(args, folder):
         if worker is not None:
             print(f"  tracebacks in the worker's log: {worker_log(folder).count('Traceback')}")
     finally:
+        front.close()
         process.terminate()
         process.wait(timeout=60)
         if worker is not None:
@@ -592,6 +607,12 @@ def main():
         metavar="URL",
         help="queue the receipts on this Redis database (emptied first) for a real Celery "
         "worker, as production does, instead of sending them in the request",
+    )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="put nginx (deploy/nginx's template) in front, as docker-compose.yml does, with "
+        "TRUST_REQUEST_START on: submissions are timed by when nginx received them",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases for --reuse")
     parser.add_argument("--reuse", action="store_true", help="start from the database a run kept")

@@ -2,7 +2,6 @@
 the test database, and the environment such processes get."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,9 @@ import pytest
 from django.conf import settings
 
 from portal.celery import app as celery_app
+from tests.nginx import free_port  # noqa: F401  (the tests' servers import it from here)
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing is listening on, for a server a test starts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def portal_environment(**overrides):

@@ -7,10 +7,7 @@ before their bodies are read: by nginx at its limit, by gunicorn for a request
 head, and by the portal for a body over what the sender may send.
 """
 
-import contextlib
-import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,34 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.nginx import running_nginx, stop, wait_for_port
 from tests.workers import REPO, free_port, portal_environment, process_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nginx, pytest.mark.django_db(transaction=True)]
 
 MB = 1024 * 1024
-NGINX = shutil.which("nginx", path=os.defpath + ":/usr/sbin") or "nginx"
-
-
-def _wait_for_port(port, process, log_path, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"It exited early:\n{log_path.read_text()}", pytrace=False)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"Nothing answered on port {port}:\n{log_path.read_text()}", pytrace=False)
-
-
-def _stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture
@@ -67,17 +42,9 @@ def gunicorn(tmp_path):
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    _wait_for_port(port, process, log_path)
+    wait_for_port(port, process, log_path)
     yield port, log_path
-    _stop(process)
-
-
-def nginx_config(template, *, listen, upstream, max_body):
-    """The template as nginx's image fills it in: only the two named variables change."""
-    text = template.replace("${PORTAL_UPSTREAM}", upstream)
-    text = text.replace("${PROXY_MAX_BODY}", max_body)
-    assert "${" not in text, "the template names a variable the compose file does not set"
-    return text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    stop(process)
 
 
 @pytest.fixture
@@ -85,46 +52,6 @@ def proxy(gunicorn, tmp_path):
     gunicorn_port, gunicorn_log = gunicorn
     with running_nginx(tmp_path, upstream_port=gunicorn_port) as port:
         yield port, gunicorn_log
-
-
-@contextlib.contextmanager
-def running_nginx(tmp_path, *, upstream_port):
-    """nginx with the template, in front of ``upstream_port``; yields the port it listens on."""
-    port = free_port()
-    template = (REPO / "deploy/nginx/portal.conf.template").read_text()
-    site = tmp_path / "portal.conf"
-    site.write_text(
-        nginx_config(template, listen=port, upstream=f"127.0.0.1:{upstream_port}", max_body="11m")
-    )
-    temp = tmp_path / "nginx-temp"
-    temp.mkdir()
-    main = tmp_path / "nginx.conf"
-    main.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/nginx.log;\n"
-        "events {}\n"
-        "http {\n"
-        f"  access_log {tmp_path}/access.log;\n"
-        + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in TEMP_PATHS)
-        + f"  include {site};\n"
-        "}\n"
-    )
-    log_path = tmp_path / "nginx-out.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [NGINX, "-c", str(main), "-p", str(tmp_path)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    _wait_for_port(port, process, log_path)
-    try:
-        yield port
-    finally:
-        _stop(process)
-
-
-TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 def exchange(port, head, body=b"", *, timeout=10):
