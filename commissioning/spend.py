@@ -373,21 +373,23 @@ def _key(filterset, generation=None):
 
 
 def _kept(filterset, make):
-    """``make()``, kept under the filters applied for this generation; made afresh for
-    each request when the cache does not answer."""
+    """``(key, make())``: the value kept under the filters applied for this generation,
+    and its key; made afresh for each request, with no key, when the cache does not
+    answer."""
     try:
         key = _key(filterset)
         value = cache.get(key)
     except Exception as error:  # whatever the cache backend raises when it is away
         logger.warning("The spend figures are made afresh: the cache did not answer (%r)", error)
-        return make()
+        return None, make()
     if value is None:
         value = make()
         try:
             cache.set(key, value, timeout=FIGURES_KEPT_FOR_SECONDS)
         except Exception as error:
             logger.warning("The spend figures were not kept: %r", error)
-    return value
+            return None, value
+    return key, value
 
 
 def keep_figures(generation=None):
@@ -443,6 +445,10 @@ def spend_report(params):
     The figures are aggregates over every matching contract (eight queries, most of a
     second at 100,000 contracts), so they are kept for ``FIGURES_KEPT_FOR_SECONDS``
     under the filters applied, and made afresh after ``forget_figures``: by a worker
-    for the page without filters (``keep_figures``), by the first reader for others."""
+    for the page without filters (``keep_figures``), by the first reader for others.
+    ``figures_key`` is the key they are kept under (None when the cache does not
+    answer): the page keeps its rendering of them under the same key, so it is never
+    that of other figures."""
     filterset, contracts = filtered_contracts(params)
-    return {"filterset": filterset, **_kept(filterset, lambda: _figures(contracts))}
+    key, figures_ = _kept(filterset, lambda: _figures(contracts))
+    return {"filterset": filterset, "figures_key": key, **figures_}

@@ -428,3 +428,19 @@ def test_a_change_is_not_failed_when_its_figures_cannot_be_made(
         spend.forget_figures()  # the worker's task fails, and is logged, not raised
     monkeypatch.undo()
     assert _report()["totals"]["value"] == 500000  # the reader makes them
+
+
+def test_the_page_keeps_its_rendering_only_as_long_as_the_figures(
+    client, example, django_capture_on_commit_callbacks
+):
+    url = reverse("commissioning:spend")
+    one = example["contracts"][0]
+    assert "£500,000" in client.get(url).content.decode()
+    ContractFactory(value=Decimal("1000"), starts_on=one.starts_on, ends_on=one.ends_on)
+    assert "£500,000" in client.get(url).content.decode()  # kept, and its rendering
+    # Other filters have figures and a rendering of their own.
+    assert "£401,000" in client.get(url, {"year_to": "2025"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        spend.forget_figures()
+    page = client.get(url).content.decode()
+    assert "£501,000" in page and "£500,000" not in page
