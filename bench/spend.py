@@ -14,6 +14,14 @@ database already has contracts.
 
 Pages are timed as ``bench/pages.py`` times them (its gunicorn, p50, p95, the SQL
 and its time alone).
+
+``--after-change N`` then times, in this process with Django's test client and the
+cache ``REDIS_URL`` gives (gunicorn's workers each keep their own), what a change
+costs the unfiltered page, N times: the generation is moved on
+(``spend.drop_figures``, as ``spend.forget_figures`` does), and this script plays
+the Celery worker itself (``spend.keep_figures``, the task's body, timed); it
+prints the reader who comes before the worker is done (who makes the figures, as
+every first reader did before the task), the worker, and the first reader after it.
 """
 
 import argparse
@@ -33,8 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402  (sets Django up)
 import pages  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from commissioning import spend  # noqa: E402
 from commissioning.models import (  # noqa: E402
     Contract,
     ContractKind,
@@ -165,6 +175,43 @@ def pages_to_time():
     ]
 
 
+def _timed(call):
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def after_a_change(path, *, runs):
+    """``(before, worker, after)``: ``runs`` times each of a reader of ``path`` who comes
+    before the worker has made the figures, the worker, and the first reader after it."""
+    client = Client(HTTP_HOST="localhost")
+    client.get(path)  # warm
+    before, worker, after = [], [], []
+    for _ in range(runs):
+        spend.drop_figures()
+        before.append(_timed(lambda: client.get(path)))
+        generation = spend.drop_figures()
+        worker.append(_timed(lambda g=generation: spend.keep_figures(g)))
+        after.append(_timed(lambda: client.get(path)))
+    return before, worker, after
+
+
+def print_after_a_change(runs):
+    print()
+    print(f"After a change, `/spend/` (in this process, {runs} changes):")
+    print()
+    print("| | median | p95 |")
+    print("|---|---|---|")
+    before, worker, after = after_a_change("/spend/", runs=runs)
+    for label, times in (
+        ("a reader before the worker is done (makes the figures)", before),
+        ("the worker (`spend.keep_figures`)", worker),
+        ("the first reader after the worker", after),
+    ):
+        median, p95 = statistics.median(times), pages.percentile(times, 0.95)
+        print(f"| {label} | {pages.ms(median)} | {pages.ms(p95)} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contracts", type=int, default=10_000)
@@ -175,6 +222,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=35)
     parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
     parser.add_argument("--reuse", action="store_true", help="use the database a run kept")
+    parser.add_argument("--after-change", type=int, default=0, metavar="N")
+    parser.add_argument("--only-after-change", action="store_true", help="skip gunicorn")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
@@ -187,6 +236,18 @@ def main():
         print(f"contracts         {made:,} made in {time.perf_counter() - started:.1f} s")
     print(f"contracts         {Contract.objects.count():,}")
     print(f"return lines      {SocialValueLine.objects.count():,}")
+    try:
+        if not args.only_after_change:
+            time_through_gunicorn(name, args)
+        if args.after_change:
+            print_after_a_change(args.after_change)
+    finally:
+        if not args.keep and not args.reuse:
+            connection.close()
+            dataset.drop_database(original)
+
+
+def time_through_gunicorn(name, args):
     url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + name).geturl()
     log_path = Path(tempfile.gettempdir()) / f"bench_spend_gunicorn_{os.getpid()}.log"
     process, port = pages.start_gunicorn(url, log_path)
@@ -214,9 +275,6 @@ def main():
     finally:
         process.terminate()
         process.wait(timeout=60)
-        if not args.keep and not args.reuse:
-            connection.close()
-            dataset.drop_database(original)
 
 
 if __name__ == "__main__":

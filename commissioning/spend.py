@@ -318,17 +318,47 @@ def forget_figures():
     """Drop every kept set of figures now (as ``opportunities.listings.drop_all``): call it
     once contracts, their suppliers or wards, pledges or social value returns change
     (``transaction.on_commit(forget_figures)``). Without it, kept figures are at most
-    ``FIGURES_KEPT_FOR_SECONDS`` old."""
+    ``FIGURES_KEPT_FOR_SECONDS`` old.
+
+    It then queues ``commissioning.tasks.keep_spend_figures`` for the new generation, so
+    a worker makes the figures of the unfiltered page (most of a second at 100,000
+    contracts) and its readers find them kept. A reader who comes before the worker
+    is done makes them itself, as before: figures of an earlier generation are never
+    shown."""
+    generation = drop_figures()
+    if generation is not None:
+        _make_figures_later(generation)
+
+
+def drop_figures():
+    """Move the generation on, so no kept figures are read again, and return it (None when
+    the cache does not answer); nothing is queued (tests, and ``forget_figures``)."""
     try:
         try:
-            cache.incr(GENERATION)
+            return cache.incr(GENERATION)
         except ValueError:  # not set yet, or dropped by the cache
             cache.set(GENERATION, 1, timeout=None)
+            return 1
     except Exception as error:  # whatever the cache backend raises when it is away
         logger.warning("The kept spend figures were not dropped: %r", error)
+        return None
 
 
-def _key(filterset):
+def _make_figures_later(generation):
+    # After commit, so the worker reads the rows that moved the generation on.
+    transaction.on_commit(lambda: _queue_figures(generation))
+
+
+def _queue_figures(generation):
+    from commissioning.tasks import keep_spend_figures  # the task calls keep_figures
+
+    try:
+        keep_spend_figures.delay(generation)
+    except Exception as error:  # a committed change is never failed by its figures
+        logger.warning("The spend figures will be made by their next reader: %r", error)
+
+
+def _key(filterset, generation=None):
     """The figures' key: the generation and the filters applied (invalid ones left out)."""
     applied = getattr(filterset.form, "cleaned_data", {})  # none when no filter is given
     parts = [
@@ -337,25 +367,57 @@ def _key(filterset):
         getattr(applied.get("publisher"), "pk", ""),
         getattr(applied.get("category"), "pk", ""),
     ]
-    return ":".join(["commissioning:spend", str(cache.get(GENERATION, 0)), *map(str, parts)])
+    if generation is None:
+        generation = cache.get(GENERATION, 0)
+    return ":".join(["commissioning:spend", str(generation), *map(str, parts)])
 
 
 def _kept(filterset, make):
-    """``make()``, kept under the filters applied for this generation; made afresh for
-    each request when the cache does not answer."""
+    """``(key, make())``: the value kept under the filters applied for this generation,
+    and its key; made afresh for each request, with no key, when the cache does not
+    answer."""
     try:
         key = _key(filterset)
         value = cache.get(key)
     except Exception as error:  # whatever the cache backend raises when it is away
         logger.warning("The spend figures are made afresh: the cache did not answer (%r)", error)
-        return make()
+        return None, make()
     if value is None:
         value = make()
         try:
             cache.set(key, value, timeout=FIGURES_KEPT_FOR_SECONDS)
         except Exception as error:
             logger.warning("The spend figures were not kept: %r", error)
-    return value
+            return None, value
+    return key, value
+
+
+def keep_figures(generation=None):
+    """Make the figures of the page without filters and keep them, so no reader waits.
+
+    With ``generation``, only while it is still the current one: a later change has
+    queued its own run, so a burst of changes makes the figures once. Without, for
+    the current generation: the periodic refresh (``CELERY_BEAT_SCHEDULE``), more
+    often than ``FIGURES_KEPT_FOR_SECONDS``, so they never lapse between changes.
+    The generation is read before the contracts, so figures are never kept under a
+    generation older than the rows they were made from. Returns whether they were
+    kept.
+    """
+    try:
+        current = cache.get(GENERATION, 0)
+    except Exception as error:  # whatever the cache backend raises when it is away
+        logger.warning("The spend figures were not made: the cache did not answer (%r)", error)
+        return False
+    if generation is not None and generation != current:
+        return False
+    filterset, contracts = filtered_contracts({})
+    value = _figures(contracts)
+    try:
+        cache.set(_key(filterset, current), value, timeout=FIGURES_KEPT_FOR_SECONDS)
+    except Exception as error:
+        logger.warning("The spend figures were not kept: %r", error)
+        return False
+    return True
 
 
 def _figures(contracts):
@@ -382,6 +444,11 @@ def spend_report(params):
 
     The figures are aggregates over every matching contract (eight queries, most of a
     second at 100,000 contracts), so they are kept for ``FIGURES_KEPT_FOR_SECONDS``
-    under the filters applied, and made afresh after ``forget_figures``."""
+    under the filters applied, and made afresh after ``forget_figures``: by a worker
+    for the page without filters (``keep_figures``), by the first reader for others.
+    ``figures_key`` is the key they are kept under (None when the cache does not
+    answer): the page keeps its rendering of them under the same key, so it is never
+    that of other figures."""
     filterset, contracts = filtered_contracts(params)
-    return {"filterset": filterset, **_kept(filterset, lambda: _figures(contracts))}
+    key, figures_ = _kept(filterset, lambda: _figures(contracts))
+    return {"filterset": filterset, "figures_key": key, **figures_}

@@ -124,3 +124,16 @@ def send_rating(rating_id):
     rating = PerformanceRating.objects.select_related("contract").filter(pk=rating_id).first()
     if rating is not None:
         contract_emails.send_rating(rating)
+
+
+# --- Spend --------------------------------------------------------------------------------
+
+
+@shared_task
+def keep_spend_figures(generation=None):
+    """Make and keep the spend page's figures (no filter) for ``generation``, queued by
+    ``spend.forget_figures`` after a change; without one, every 4 minutes, so they never
+    lapse. Does nothing once a later change has moved the generation on."""
+    from commissioning import spend
+
+    spend.keep_figures(generation)

@@ -197,6 +197,8 @@ def search_awards(params):
         AwardDecision.objects.confirmed()
         .filter(tender__opportunity__published_at__isnull=False)
         .select_related("tender__opportunity__publisher", "lot")
+        # A row shows the opportunity's title and reference, never its long description.
+        .defer("tender__opportunity__description", "tender__opportunity__description_html")
         .prefetch_related(_winners())
         .order_by("-confirmed_at", "-id")
     )

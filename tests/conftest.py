@@ -82,7 +82,7 @@ def _public_lists_made_afresh():
     # figures for five; each test starts a new generation, so none sees rows
     # another test rolled back.
     listings.drop_all()
-    spend.forget_figures()
+    spend.drop_figures()
     exchange_totals.forget()
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from commissioning import emails, ocds
 from commissioning.models import PipelineFollow, PipelineItem
 from commissioning.references import create_with_reference
+from opportunities import listings
 from opportunities.actions.publishing import require_commissioner
 from opportunities.actions.questions import require_member
 from opportunities.models import Opportunity
@@ -92,6 +93,7 @@ def add_item(*, publisher, by, wards=(), **fields):
     )
     item.wards.set(wards)
     ocds.record_planning(item, tags=["planning"], date=item.created_at)
+    listings.changed()  # the pipeline's publishers may have one more
     return item
 
 
@@ -132,6 +134,7 @@ def withdraw_item(*, item, by, reason):
     item.withdrawal_reason = reason
     item.save(update_fields=["withdrawn_at", "withdrawal_reason"])
     ocds.record_planning(item, tags=["planningUpdate"], date=item.withdrawn_at, status="withdrawn")
+    listings.changed()  # the pipeline's publishers may have one fewer
     return item
 
 

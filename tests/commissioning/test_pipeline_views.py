@@ -436,3 +436,67 @@ def test_a_follow_by_a_user_who_left_the_publisher_is_not_possible(client):
     assert "Change this plan" in html
     client.force_login(UserFactory())
     assert "Change this plan" not in client.get(item.get_absolute_url()).content.decode()
+
+
+def _publishers_offered(client):
+    select = re.search(r'<select[^>]*name="publisher"[^>]*>(.*?)</select>', page(client), re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def test_the_publisher_filter_offers_a_publisher_from_its_first_plan_until_it_has_none(
+    commissioner, visitor, django_capture_on_commit_callbacks
+):
+    plan("Another publisher's plan")
+    name = commissioner.organisation.name
+    # The publishers are kept with the public lists; adding or withdrawing a plan drops them.
+    assert name not in _publishers_offered(visitor)
+    with django_capture_on_commit_callbacks(execute=True):
+        commissioner.post("/pipeline/add/", form_data())
+    assert name in _publishers_offered(visitor)
+    item = PipelineItem.objects.get(publisher=commissioner.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        commissioner.post(f"{item.get_absolute_url()}withdraw/", {"reason": "No budget"})
+    assert name not in _publishers_offered(visitor)
+
+
+def test_each_filter_takes_the_same_number_of_queries_for_3_or_23_plans(visitor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ward = WardFactory(slug="aston")
+    publisher = PublisherFactory(slug="housing-trust")
+    category = ServiceCategoryFactory(slug="youth")
+
+    def make(count):
+        for n in range(count):
+            plan(
+                f"Youth club {n}",
+                wards=[ward, WardFactory()],
+                publisher=publisher,
+                category=category,
+                citywide=False,
+            )
+
+    queries = [
+        "",
+        "?publisher=housing-trust",
+        "?ward=aston",
+        "?category=youth",
+        "?q=youth&ward=aston",
+        "?shows=any&page=2",
+    ]
+
+    def counts():
+        found = {}
+        for query in queries:
+            with CaptureQueriesContext(connection) as captured:
+                page(visitor, query)
+            found[query] = len(captured.captured_queries)
+        return found
+
+    make(3)
+    page(visitor)  # the publishers are kept with the public lists: count them kept
+    few = counts()
+    make(20)
+    assert "23 planned procurements" in page(visitor, "?q=youth&ward=aston")
+    assert counts() == few

@@ -46,7 +46,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _figures_made_afresh():
-    spend.forget_figures()  # none kept from a test rolled back
+    spend.drop_figures()  # none kept from a test rolled back
 
 
 @pytest.fixture
@@ -356,3 +356,91 @@ def test_recording_a_contract_shows_in_the_figures_at_once(
             citywide=True,
         )
     assert _report()["totals"]["value"] == 501000
+
+
+def _figures_queries(params=None):
+    with CaptureQueriesContext(connection) as queries:
+        report = _report(params)
+    return report, len(queries)
+
+
+def test_after_a_change_a_worker_makes_the_figures_so_the_reader_finds_them_kept(
+    example, django_capture_on_commit_callbacks
+):
+    one = example["contracts"][0]
+    assert _report()["totals"]["value"] == 500000  # now kept
+    ContractFactory(value=Decimal("1000"), starts_on=one.starts_on, ends_on=one.ends_on)
+    # Celery runs eagerly here, as a worker would run the queued task after the commit.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        spend.forget_figures()
+    assert len(callbacks) == 1
+    report, queries = _figures_queries()
+    assert report["totals"]["value"] == 501000  # the change, made by the worker
+    assert queries == 0  # the reader made nothing
+    # A filtered page is still made by its first reader, from the rows as they are now.
+    report, queries = _figures_queries({"year_to": "2025"})
+    assert report["totals"]["value"] == 401000
+    assert queries > 0
+
+
+def test_the_worker_keeps_nothing_once_a_later_change_has_moved_the_generation_on(example):
+    from django.core.cache import cache
+
+    generation = cache.get(spend.GENERATION)
+    spend.drop_figures()  # as a later change does
+    assert not spend.keep_figures(generation)
+    assert _figures_queries()[1] > 0  # nothing was kept: the reader makes them
+    assert spend.keep_figures(generation + 1)
+    report, queries = _figures_queries()
+    assert (report["totals"]["value"], queries) == (500000, 0)
+
+
+def test_the_periodic_refresh_keeps_the_current_figures(example):
+    assert spend.keep_figures()
+    report, queries = _figures_queries()
+    assert (report["totals"]["value"], queries) == (500000, 0)
+
+
+def test_the_figures_are_made_again_before_they_lapse():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["keep-spend-figures"]
+    assert entry["task"] == "commissioning.tasks.keep_spend_figures"
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    # Every few minutes, on minutes that divide the hour evenly, so no gap is longer.
+    minutes = sorted(schedule.minute)
+    gaps = [b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)]
+    assert max(gaps) * 60 < spend.FIGURES_KEPT_FOR_SECONDS
+
+
+def test_a_change_is_not_failed_when_its_figures_cannot_be_made(
+    example, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import DatabaseError
+
+    def broken(contracts):
+        raise DatabaseError("the aggregate failed")
+
+    monkeypatch.setattr(spend, "_figures", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        spend.forget_figures()  # the worker's task fails, and is logged, not raised
+    monkeypatch.undo()
+    assert _report()["totals"]["value"] == 500000  # the reader makes them
+
+
+def test_the_page_keeps_its_rendering_only_as_long_as_the_figures(
+    client, example, django_capture_on_commit_callbacks
+):
+    url = reverse("commissioning:spend")
+    one = example["contracts"][0]
+    assert "£500,000" in client.get(url).content.decode()
+    ContractFactory(value=Decimal("1000"), starts_on=one.starts_on, ends_on=one.ends_on)
+    assert "£500,000" in client.get(url).content.decode()  # kept, and its rendering
+    # Other filters have figures and a rendering of their own.
+    assert "£401,000" in client.get(url, {"year_to": "2025"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        spend.forget_figures()
+    page = client.get(url).content.decode()
+    assert "£501,000" in page and "£500,000" not in page

@@ -178,3 +178,52 @@ def test_a_lot_award_on_the_opportunity_page_names_its_lot(client):
     AwardDecision.objects.filter(pk=award.pk).update(lot=lot)
     page = client.get(reverse("opportunities:detail", args=[reference(award)])).content.decode()
     assert "Lot 1: North" in page and "£40,000.00" in page
+
+
+def test_each_filter_takes_the_same_number_of_queries_for_2_or_12_awards(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ward = WardFactory(slug="aston")
+    publisher = PublisherFactory(slug="city-council")
+    category = ServiceCategoryFactory(slug="housing")
+
+    def make(count):
+        for n in range(count):
+            award = confirmed_award(
+                publisher=publisher,
+                category=category,
+                citywide=False,
+                wards=[ward],
+                title=f"Supported housing {n}",
+                winner=OrganisationFactory(legal_form=LegalForm.CIC),
+                confirmed_at=datetime.datetime(2025, 6, 1 + n, tzinfo=LONDON),
+            )
+            BidPartner.objects.create(bid=award.winners.get(), name="Partner", share_percent=5)
+
+    queries = [
+        "publisher=city-council",
+        "category=housing",
+        "ward=aston",
+        "year=2025",
+        "winner_type=cic",
+        "q=housing",
+        "ward=aston&year=2025&winner_type=cic",
+    ]
+
+    def counts():
+        found = {}
+        for query in queries:
+            with CaptureQueriesContext(connection) as captured:
+                found[query] = len(listed(client, query))
+            found[query] = (found[query], len(captured.captured_queries))
+        return found
+
+    make(2)
+    listed(client)  # the publishers are kept with the public lists: count them kept
+    few = counts()
+    make(10)
+    many = counts()
+    assert all(listed_ == 2 for listed_, _queries in few.values()), few
+    assert all(listed_ == 12 for listed_, _queries in many.values()), many
+    assert {q: n for q, (_, n) in few.items()} == {q: n for q, (_, n) in many.items()}
