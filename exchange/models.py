@@ -135,6 +135,13 @@ class Need(SendFailures, models.Model):
                 name="need_open_by_kind_date",
                 condition=Q(closed_at__isnull=True, met_at__isnull=True),
             ),
+            # An offer's wards looked up among one organisation's open needs of its kind
+            # (exchange.queries.first_suggested_offers).
+            models.Index(
+                fields=["organisation", "kind", "unit", "ward"],
+                name="need_open_by_organisation",
+                condition=Q(closed_at__isnull=True, met_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="need_quantity_positive"),

@@ -30,7 +30,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from commissioning.models import Pledge
@@ -79,9 +78,10 @@ def _flag(condition):
 
 
 def _row_by_row(condition):
-    """``condition`` tested on each row as an index is read in order. Alone in a WHERE, an
-    EXISTS becomes a join, which PostgreSQL may cost as a few rows to sort (it did: 30
-    estimated, 1,282 found, 42 ms) rather than a read that stops at the first few."""
+    """``condition`` (an EXISTS) tested on each row as an index is read in order. Alone in
+    a WHERE, an EXISTS becomes a join, and a join PostgreSQL misjudges may be hashed
+    and sorted whole (it was once: 30 rows estimated, 1,282 found, 42 ms) rather than
+    read in order up to the first few."""
     return Case(When(condition, then=Value(True)), default=Value(False))
 
 
@@ -244,45 +244,49 @@ def first_suggested_needs(organisation, *, limit, offers=None, today=None):
 
 
 def _open_needs(organisation, needs, today):
+    """``organisation``'s open needs (or those of ``needs``): the queryset, and its rows as
+    dicts. One query."""
     own = Need.objects.filter(organisation=organisation) if needs is None else needs
-    return list(
-        own.open_for_matching(today).values("pk", "kind", "unit", "ward_id", "online", "needed_by")
+    own = own.open_for_matching(today)
+    return own, list(own.values("pk", "kind", "unit", "ward_id", "online", "needed_by"))
+
+
+def _named_by_offer(own):
+    """Offers that name the ward of one of ``own`` (open needs) of their kind and unit and
+    start by the date it is due: a lookup of those needs by the offer's wards, through
+    the index of open needs by organisation, kind, unit and ward."""
+    wards = WardOfOffer.objects.filter(offer_id=OuterRef(OuterRef("pk"))).values("ward_id")
+    return Q(
+        Exists(
+            own.filter(
+                kind=OuterRef("kind"),
+                unit=OuterRef("unit"),
+                needed_by__gte=OuterRef("available_from"),
+                ward_id__in=wards,
+            )
+        )
     )
 
 
-def _offers_reached(open_needs):
-    """How offers reach ``open_needs``, as conditions on the offer by kind and unit: it
-    names the ward of a need it starts in time for (one lookup of its own wards), or
-    it is city-wide, or online for a need that can be met online, and starts by the
-    latest date such a need is due. Each need counts with its own date only."""
+def _offers_reached(own, open_needs):
+    """How offers reach ``open_needs`` (the rows of ``own``), by kind and unit: an offer
+    names the ward of one it starts in time for (``_named_by_offer``), or it is
+    city-wide, or online for one that can be met online, and starts by the latest
+    date such a need is due. Each need counts with its own date."""
     buckets = {}
     for need in open_needs:
         due = need["needed_by"]
-        bucket = buckets.setdefault(
-            (need["kind"], need["unit"]), {"latest": due, "online": None, "wards": {}}
-        )
+        bucket = buckets.setdefault((need["kind"], need["unit"]), {"latest": due, "online": None})
         bucket["latest"] = max(bucket["latest"], due)
         if need["online"]:
             bucket["online"] = max(bucket["online"] or due, due)
-        wards = bucket["wards"]
-        wards[need["ward_id"]] = max(wards.get(need["ward_id"], due), due)
+    named = _named_by_offer(own)
     reaches = {}
     for key, bucket in buckets.items():
-        by_date = {}
-        for ward, latest in bucket["wards"].items():
-            by_date.setdefault(latest, []).append(ward)
-        named = WardOfOffer.objects.filter(
-            _any(
-                Q(ward_id__in=sorted(wards))
-                & Q(GreaterThanOrEqual(Value(latest), OuterRef("available_from")))
-                for latest, wards in sorted(by_date.items())
-            ),
-            offer_id=OuterRef("pk"),
-        )
         elsewhere = Q(citywide=True, available_from__lte=bucket["latest"])
         if bucket["online"]:
             elsewhere |= Q(online=True, available_from__lte=bucket["online"])
-        reaches[key] = Reach(Q(Exists(named)), elsewhere)
+        reaches[key] = Reach(named, elsewhere)
     return reaches
 
 
@@ -300,18 +304,20 @@ def suggested_offers(organisation, *, needs=None, today=None):
     (or one of ``needs``), best first, each with ``in_ward`` and ``remaining_now``.
 
     The needs are read first (one small query) and turned into conditions on the
-    offer, one per kind and unit (``_offers_reached``).
+    offer, one per kind and unit, and one lookup of the needs in the offer's wards
+    (``_offers_reached``). Every offer is looked up, so pages take it filtered (a
+    week's postings, one organisation's offers) or take ``first_suggested_offers``.
     """
     today = today or timezone.localdate()
-    open_needs = _open_needs(organisation, needs, today)
-    reaches = _offers_reached(open_needs)
-    fit = _by_kind(reaches, "fit")
-    if fit is None:
+    own, open_needs = _open_needs(organisation, needs, today)
+    elsewhere = _by_kind(_offers_reached(own, open_needs), "elsewhere")
+    if elsewhere is None:
         return Offer.objects.none()
+    named = _named_by_offer(own)
     return (
         _open_offers_of_others(organisation, open_needs, today)
-        .filter(fit)
-        .annotate(in_ward=_flag(_by_kind(reaches, "in_ward")))
+        .filter(elsewhere | named)
+        .annotate(in_ward=_flag(named))
         .select_related("organisation", "pledge__contract")
         .order_by("-in_ward", *OFFERS_ORDER)
     )
@@ -323,10 +329,10 @@ def first_suggested_offers(organisation, *, limit, needs=None, today=None):
     ``limit`` in the ward and as many city-wide or online are read, each through the
     index of open offers by kind, unit and what is left."""
     today = today or timezone.localdate()
-    open_needs = _open_needs(organisation, needs, today)
+    own, open_needs = _open_needs(organisation, needs, today)
     offers = _open_offers_of_others(organisation, open_needs, today)
     parts = []
-    for (kind, unit), reach in _offers_reached(open_needs).items():
+    for (kind, unit), reach in _offers_reached(own, open_needs).items():
         same = offers.filter(kind=kind, unit=unit)
         parts.append(same.filter(_row_by_row(reach.in_ward)).annotate(in_ward=Value(True)))
         parts.append(same.filter(reach.elsewhere).annotate(in_ward=Value(False)))

@@ -23,6 +23,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="need",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True), ("met_at__isnull", True)),
+                fields=["organisation", "kind", "unit", "ward"],
+                name="need_open_by_organisation",
+            ),
+        ),
+        migrations.AddIndex(
             model_name="offer",
             index=models.Index(
                 models.F("kind"),
