@@ -15,8 +15,10 @@ reading the rest (the organisation's own page lists them).
 """
 
 import datetime
+import itertools
 from typing import NamedTuple
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -123,7 +125,11 @@ def _first(parts, order, limit):
     firsts = [part.order_by(*order).values_list(*columns)[:limit] for part in parts]
     if not firsts:
         return []
-    rows = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+    if len(firsts) > 1 and connections[firsts[0].db].features.supports_slicing_ordering_in_compound:
+        rows = firsts[0].union(*firsts[1:], all=True)
+    else:
+        # SQLite cannot order and limit the parts of a UNION: one query a part there.
+        rows = itertools.chain.from_iterable(firsts)
     best = {}
     for row in rows:
         if row[0] not in best or row[1]:

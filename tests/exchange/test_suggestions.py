@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from exchange.actions.matching import accept_match, decline_match, propose_match
@@ -117,10 +118,13 @@ def test_suggestions_take_the_same_queries_however_many_rows(django_assert_num_q
             list(suggested_needs(giver)[:10])
         with django_assert_num_queries(2):
             list(suggested_offers(group)[:10])
-        # The first few: the same, then one query for the rows found.
-        with django_assert_num_queries(4):
+        # The first few: the same, then one query for the rows found. SQLite cannot
+        # limit the parts of a UNION, so it takes a query for each of the two parts
+        # (in the ward, city-wide) of the one kind.
+        parts = 1 if connection.features.supports_slicing_ordering_in_compound else 2
+        with django_assert_num_queries(3 + parts):
             assert len(first_suggested_needs(giver, limit=10)) == 10
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2 + parts):
             assert len(first_suggested_offers(group, limit=10)) == 10
         NeedFactory.create_batch(20)
         OfferFactory.create_batch(20)
