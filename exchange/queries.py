@@ -232,8 +232,8 @@ def suggested_needs(organisation, *, offers=None, today=None):
 
 
 def first_suggested_needs(organisation, *, limit, offers=None, today=None):
-    """The first ``limit`` of ``suggested_needs``, in its order: a list. Four queries
-    (three when nothing fits) however many needs fit: of each kind and unit, at most
+    """The first ``limit`` of ``suggested_needs``, in its order: a list. Four queries on
+    PostgreSQL (three when nothing fits) however many needs fit: of each kind and unit, at most
     ``limit`` in the ward and as many city-wide or online are read, each through the
     index of open needs by kind, unit and date."""
     today = today or timezone.localdate()
@@ -330,8 +330,8 @@ def suggested_offers(organisation, *, needs=None, today=None):
 
 
 def first_suggested_offers(organisation, *, limit, needs=None, today=None):
-    """The first ``limit`` of ``suggested_offers``, in its order: a list. Three queries
-    (two when nothing fits) however many offers fit: of each kind and unit, at most
+    """The first ``limit`` of ``suggested_offers``, in its order: a list. Three queries on
+    PostgreSQL (two when nothing fits) however many offers fit: of each kind and unit, at most
     ``limit`` in the ward and as many city-wide or online are read, each through the
     index of open offers by kind, unit and what is left."""
     today = today or timezone.localdate()
