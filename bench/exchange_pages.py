@@ -10,9 +10,9 @@ the end unless ``--keep``. Pages are timed as ``bench/commissioning_pages.py``
 times them (its ``time_page``, ``sql_of`` and ``peak_memory``): median and p95 of
 ``--runs`` requests after ``--warmups``, the queries of one more request, the time
 of those statements alone, and the median divided by that. The suggestions
-(``exchange.queries.suggested_needs`` and ``suggested_offers`` for the busy
-organisation, the first ten, as ``/exchange/yours/`` lists them) are timed as
-calls. ``/exchange/yours/`` is requested as the busy organisation's member.
+(``exchange.queries.first_suggested_needs`` and ``first_suggested_offers`` for
+the busy organisation, the first ten, as ``/exchange/yours/`` lists them) are
+timed as calls. ``/exchange/yours/`` is requested as the busy organisation's member.
 ``--explain`` prints ``EXPLAIN (ANALYZE, BUFFERS)`` of each slowest statement.
 
 It prints; it asserts no time.
@@ -155,8 +155,8 @@ def main():
                 explained.append((label, slowest, slowest_s))
         calls = [
             ("totals made afresh (after a confirmation)", totals._made),
-            ("`suggested_needs` (busy, first 10)", queries.suggested_needs),
-            ("`suggested_offers` (busy, first 10)", queries.suggested_offers),
+            ("`first_suggested_needs` (busy, 10)", queries.first_suggested_needs),
+            ("`first_suggested_offers` (busy, 10)", queries.first_suggested_offers),
         ]
         for label, suggest in calls:
             if _left_out(args, label):
@@ -165,7 +165,7 @@ def main():
             def call(suggest=suggest):
                 if suggest is totals._made:
                     return suggest()
-                return list(suggest(organisation)[:LISTED])
+                return suggest(organisation, limit=LISTED)
 
             times = time_call(call, runs=args.runs, warmups=args.warmups)
             made, alone, slowest, slowest_s = sql_of_call(call)

@@ -124,6 +124,24 @@ class Need(SendFailures, models.Model):
                 condition=Q(closed_at__isnull=True, met_at__isnull=True),
             ),
             models.Index(fields=["-posted_at"], name="need_newest"),
+            # The first suggestions of each kind and unit, soonest due first
+            # (exchange.queries.first_suggested_needs).
+            models.Index(
+                "kind",
+                "unit",
+                "needed_by",
+                F("posted_at").desc(),
+                F("id").desc(),
+                name="need_open_by_kind_date",
+                condition=Q(closed_at__isnull=True, met_at__isnull=True),
+            ),
+            # An offer's wards looked up among one organisation's open needs of its kind
+            # (exchange.queries.first_suggested_offers).
+            models.Index(
+                fields=["organisation", "kind", "unit", "ward"],
+                name="need_open_by_organisation",
+                condition=Q(closed_at__isnull=True, met_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="need_quantity_positive"),
@@ -210,7 +228,20 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-posted_at", "-pk"]
-        indexes = [models.Index(fields=["-posted_at"], name="offer_newest")]
+        indexes = [
+            models.Index(fields=["-posted_at"], name="offer_newest"),
+            # The first suggestions of each kind and unit, most left first
+            # (exchange.queries.first_suggested_offers).
+            models.Index(
+                "kind",
+                "unit",
+                (F("capacity") - F("committed")).desc(),
+                F("posted_at").desc(),
+                F("id").desc(),
+                name="offer_open_by_kind_left",
+                condition=Q(closed_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gt=0), name="offer_capacity_positive"),
             models.CheckConstraint(

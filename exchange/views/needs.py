@@ -49,9 +49,9 @@ def detail(request, pk):
     }
     if own:
         context["matches"] = Match.objects.filter(need=need).select_related("offer__organisation")
-        context["suggested"] = queries.suggested_offers(
-            need.organisation, needs=Need.objects.filter(pk=need.pk)
-        )[:SUGGESTED]
+        context["suggested"] = queries.first_suggested_offers(
+            need.organisation, needs=Need.objects.filter(pk=need.pk), limit=SUGGESTED
+        )
     elif organisation is not None:
         context["may_propose"] = _fitting_offers(need, organisation).exists()
     return render(request, "exchange/need.html", context)

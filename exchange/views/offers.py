@@ -59,9 +59,9 @@ def detail(request, pk):
         context["matches"] = Match.objects.filter(offer=offer).select_related(
             "need__organisation", "offer"
         )
-        context["suggested"] = queries.suggested_needs(
-            offer.organisation, offers=Offer.objects.filter(pk=offer.pk)
-        )[:SUGGESTED]
+        context["suggested"] = queries.first_suggested_needs(
+            offer.organisation, offers=Offer.objects.filter(pk=offer.pk), limit=SUGGESTED
+        )
         context["may_link"] = queries.pledges_offerable_by(offer.organisation).exists()
     elif organisation is not None:
         context["may_ask"] = _fitting_needs(offer, organisation).exists()

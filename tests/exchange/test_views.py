@@ -189,3 +189,24 @@ def test_your_exchange_lists_what_waits_for_the_organisation(client):
     client.force_login(member_of(need.organisation))
     page = client.get(reverse("exchange:yours")).content.decode()
     assert "Waiting for you" in page and "offers help with" in page
+
+
+def test_your_exchange_lists_the_ten_suggestions_that_fit_best_and_says_so(client):
+    group = OrganisationFactory()
+    NeedFactory(organisation=group)
+    offers = [OfferFactory(capacity=Decimal(10 + n)) for n in range(11)]
+    client.force_login(member_of(group))
+
+    def listed():
+        page = client.get(reverse("exchange:yours")).content.decode()
+        return [offer for offer in offers if f'href="{offer.get_absolute_url()}"' in page], page
+
+    # Most left first: the offer with the least left is the eleventh.
+    found, page = listed()
+    assert found == offers[1:]
+    assert "The 10 that fit best, in your wards first." in page
+    assert f'href="{reverse("exchange:offers")}">Browse every open offer' in page
+    Offer.objects.filter(pk__in=[offers[1].pk, offers[2].pk]).update(closed_at=timezone.now())
+    found, page = listed()
+    assert found == [offers[0], *offers[3:]]
+    assert "Browse every open offer" not in page
