@@ -29,9 +29,9 @@ seeded, as the actions would leave it (``tenders.actions``: ``create_tender``,
   fail). On awarded ones, each lot's decision is made with the portal's own
   ``evaluation_of(...).results()`` and ``results_snapshot``, its proposed winners
   as winners, an assessment summary sent to every bid in the lot.
-- The tender log (``TenderEvent``) for each of these steps, but not one row per
-  score entered or consensus recorded (that would be 600,000 log rows nobody
-  reads here).
+- The tender log (``TenderEvent``) for each of these steps, as the actions write
+  it: one row per bid submitted or replaced, per score entered, per sheet
+  submitted and per consensus score recorded, besides the tender's own steps.
 
 Not written: the bids' working copies (answers and prices as rows; the frozen
 versions hold them), conflicts of interest, duplication findings, evaluation
@@ -100,6 +100,19 @@ COMMITMENTS = [
 ]
 CONSENSUS_MARKS = [1, 2, 3, 4, 5]
 CONSENSUS_WEIGHTS = [4, 14, 36, 32, 14]
+
+
+class EventLog(list):
+    """The tender log's rows, written ``BATCH * 4`` at a time as they are added."""
+
+    def append(self, event):
+        super().append(event)
+        if len(self) >= BATCH * 4:
+            self.flush()
+
+    def flush(self):
+        TenderEvent.objects.bulk_create(self, batch_size=BATCH)
+        self.clear()
 
 
 def _reference(rng, taken):
@@ -414,7 +427,7 @@ def make_tenders(*, count, bids, evaluators=3, seed=1, now=None, sentences):
         ),
         batch_size=BATCH,
     )
-    versions, events = [], []
+    versions, events = [], EventLog()
     for bid, submitted, (tender, row, _stage, lots, prices, replaced, _w) in zip(
         bid_rows, current, plans, strict=True
     ):
@@ -550,26 +563,54 @@ def make_tenders(*, count, bids, evaluators=3, seed=1, now=None, sentences):
                         for c in criteria_of[tender.pk]
                     ]
                 )
-            consensus += [
-                Consensus(
-                    bid=bid,
-                    criterion=c,
-                    score=agreed[c.pk],
-                    reason=REASON,
-                    recorded_by_id=panel_of[tender.pk][0].user_id,
+                for criterion, mark in marks[-1]:
+                    # As scoring._write logs each score entered.
+                    events.append(
+                        TenderEvent(
+                            tender=tender,
+                            kind=TenderEvent.Kind.SCORE_ENTERED,
+                            at=sheet.submitted_at - timedelta(minutes=30),
+                            by_id=seat.user_id,
+                            bid=bid,
+                            summary=f"Score {mark} entered for question {criterion.number}",
+                            detail={
+                                "member": seat.user.email,
+                                "criterion": criterion.number,
+                                "lot": None,
+                                "score": mark,
+                                "reason": REASON,
+                            },
+                        )
+                    )
+            chair = panel_of[tender.pk][0].user_id
+            for c in criteria_of[tender.pk]:
+                consensus.append(
+                    Consensus(
+                        bid=bid,
+                        criterion=c,
+                        score=agreed[c.pk],
+                        reason=REASON,
+                        recorded_by_id=chair,
+                    )
                 )
-                for c in criteria_of[tender.pk]
-            ]
-            events.append(
-                TenderEvent(
-                    tender=tender,
-                    kind=TenderEvent.Kind.MODERATED,
-                    at=min(tender.opened_at + timedelta(days=1), now),
-                    by_id=panel_of[tender.pk][0].user_id,
-                    bid=bid,
-                    summary=f"Consensus scores recorded for {bid.reference}",
+                # As moderation.record_consensus logs each consensus score.
+                events.append(
+                    TenderEvent(
+                        tender=tender,
+                        kind=TenderEvent.Kind.MODERATED,
+                        at=min(tender.opened_at + timedelta(days=1), now),
+                        by_id=chair,
+                        bid=bid,
+                        summary=f"Consensus score for question {c.number}: {agreed[c.pk]}",
+                        detail={
+                            "criterion": c.number,
+                            "lot": None,
+                            "old": None,
+                            "new": {"score": agreed[c.pk], "reason": REASON},
+                            "revision": 1,
+                        },
+                    )
                 )
-            )
     sheets = ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
     scores = (
         Score(sheet=sheet, criterion=criterion, score=mark, reason=REASON)
@@ -586,7 +627,9 @@ def make_tenders(*, count, bids, evaluators=3, seed=1, now=None, sentences):
                 at=sheet.submitted_at,
                 by_id=sheet.member.user_id,
                 bid=sheet.bid,
-                summary=f"Scores submitted for {sheet.bid.reference}",
+                summary=f"{sheet.member.user.full_name} submitted their scores for bid "
+                f"{sheet.bid.reference}",
+                detail={"member": sheet.member.user.email},
             )
         )
     lap("evaluation")
@@ -642,7 +685,7 @@ def make_tenders(*, count, bids, evaluators=3, seed=1, now=None, sentences):
         commissioners,
         events,
     )
-    TenderEvent.objects.bulk_create(events, batch_size=BATCH)
+    events.flush()
     lap("awards")
     _spread_created(now)
     with connection.cursor() as cursor:

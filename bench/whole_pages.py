@@ -14,9 +14,11 @@ alone (each re-run on a fresh cursor, median of 3) and the median divided by it,
 and the peak Python memory of one request.
 
 Who asks: the commissioner of the publisher with the most opportunities for
-``/opportunities/manage/``; for the tender pages, a commissioner of the publisher
-of the opened tender with the most bids (its page, a submitted bid, the results,
-the CSV, the log) or of the sealed one with the most bids; its panel's chair (the
+``/opportunities/manage/``; for the tender pages, a commissioner of its publisher.
+The tender page is timed for the tender with the most bids in each state (taking
+bids; deadline passed, box sealed; box opened and evaluated, not awarded;
+awarded), as each state runs different queries; the other tender pages (a
+submitted bid, the results, the CSV, the log) for the opened, evaluated one; its panel's chair (the
 moderation grid); the evaluator with the most seats (``/evaluation/``); a scrutiny
 officer (``/tracking/manage/`` and a round's page); the person answering for the
 most recommendations (``/tracking/assessments/``); visitors for the rest. The
@@ -40,6 +42,7 @@ import dataset  # noqa: E402
 import pages  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from opportunities.models import Opportunity  # noqa: E402
@@ -59,9 +62,10 @@ def commissioner_of(publisher_id):
     )
 
 
-def _biggest_tender(opened):
+def _biggest_tender(**stage):
+    """The tender in ``stage`` (filters) with the most bids in, or None."""
     return (
-        Tender.objects.filter(opened_at__isnull=not opened)
+        Tender.objects.filter(**stage)
         .annotate(
             n=Count("bids", filter=Q(bids__current_version__isnull=False, bids__withdrawn_at=None))
         )
@@ -77,8 +81,13 @@ def pages_to_time():
         Opportunity.objects.values("publisher").annotate(n=Count("pk")).order_by("-n", "publisher")
     )[0]
     publisher = commissioner_of(busiest["publisher"])
-    opened = _biggest_tender(opened=True)
-    sealed = _biggest_tender(opened=False)
+    # One tender of each state, the one with the most bids, so that each page's queries
+    # can be compared between sizes (they differ between states).
+    opened = _biggest_tender(opened_at__isnull=False, opportunity__awarded_at=None)
+    awarded = _biggest_tender(opportunity__awarded_at__isnull=False)
+    now = timezone.now()
+    sealed = _biggest_tender(opened_at=None, opportunity__submission_deadline__lte=now)
+    taking = _biggest_tender(opportunity__submission_deadline__gt=now)
     reference = opened.opportunity.reference
     commissioner = commissioner_of(opened.opportunity.publisher_id)
     chair = PanelMember.objects.get(tender=opened, is_chair=True).user
@@ -110,14 +119,22 @@ def pages_to_time():
         .first()
     )
     tender = f"/opportunities/{reference}/tender"
-    sealed_path = f"/opportunities/{sealed.opportunity.reference}/tender/" if sealed else "/"
-    sealed_user = commissioner_of(sealed.opportunity.publisher_id) if sealed else None
+
+    def tender_page(label, tender):
+        return (
+            f"tender page, {label} ({tender.n} bids)",
+            f"/opportunities/{tender.opportunity.reference}/tender/",
+            commissioner_of(tender.opportunity.publisher_id),
+        )
+
     slug = inquiry.slug
     return [
         ("`/opportunities/manage/` (busiest publisher)", "/opportunities/manage/", publisher),
         ("`/` (home, commissioner)", "/", commissioner),
-        (f"tender page, box opened ({opened.n} bids)", f"{tender}/", commissioner),
-        (f"tender page, box sealed ({sealed.n if sealed else 0} bids)", sealed_path, sealed_user),
+        tender_page("taking bids", taking),
+        tender_page("deadline passed, box sealed", sealed),
+        tender_page("box opened, evaluated", opened),
+        tender_page("awarded", awarded),
         ("a submitted bid", f"{tender}/bids/{bid.reference}/", commissioner),
         ("results page", f"{tender}/results/", commissioner),
         ("results.csv", f"{tender}/results/results.csv", commissioner),
