@@ -110,6 +110,12 @@ def make_organisations(rng, size, now):
         categories=dataset._categories(),
         now=now,
     )
+    return sectors(rng, now)
+
+
+def sectors(rng, now):
+    """Make a fifth of the connected database's organisations Charter signatories;
+    returns ``(third-sector pks, all pks)``."""
     everyone = list(Organisation.objects.order_by("pk").values_list("pk", "legal_form"))
     signatories = [pk for pk, _form in everyone if rng.random() < CHARTER_SHARE]
     Organisation.objects.filter(pk__in=signatories).update(charter_signatory_since=now.date())
@@ -285,8 +291,11 @@ def busy_member(busy, now):
     return user
 
 
-def make_exchange(*, size, seed=1, now=None):
-    """Fill the connected, migrated database; returns the seconds each part took."""
+def make_exchange(*, size, seed=1, now=None, organisations=True):
+    """Fill the connected, migrated database; returns the seconds each part took.
+
+    ``organisations=False`` uses the organisations the database already holds
+    (``bench/whole.py``) instead of making a tenth of ``size``."""
     now = now or timezone.now()
     rng = Random(seed)
     took, started = {}, time.perf_counter()
@@ -294,7 +303,10 @@ def make_exchange(*, size, seed=1, now=None):
     def lap(name):
         took[name] = time.perf_counter() - started - sum(took.values())
 
-    third, everyone = make_organisations(rng, size, now)
+    if organisations:
+        third, everyone = make_organisations(rng, size, now)
+    else:
+        third, everyone = sectors(rng, now)
     busy = third[0]
     busy_member(busy, now)
     wards = list(Ward.objects.order_by("pk").values_list("pk", flat=True))

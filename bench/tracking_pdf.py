@@ -43,7 +43,6 @@ from pathlib import Path
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="tracking-bench-media-"))
 
 import setup_django  # noqa: E402, F401  (sets Django up)
-from dataset import _sentences  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
@@ -51,6 +50,13 @@ from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from pdf_timing import HEADER, measure, measure_weasyprint  # noqa: E402
+from tracking_data import (  # noqa: E402
+    CABINET_MEMBERS,
+    COMMITTEE,
+    RESUBMIT_SHARE,
+    Words,
+    outcome,
+)
 
 from accounts.models import User  # noqa: E402
 from portal.formats import LONDON  # noqa: E402
@@ -58,7 +64,6 @@ from tracking import actions, pdf  # noqa: E402
 from tracking.actions.rounds import add_months, default_deadline  # noqa: E402
 from tracking.models import (  # noqa: E402
     Assessment,
-    Category,
     EvidenceUpdate,
     Recommendation,
     TargetDate,
@@ -75,51 +80,6 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 
 APPROVED_ON = datetime.date(2020, 9, 8)
 FIRST_MEETING = datetime.date(2021, 3, 16)
-COMMITTEE = "Partnerships, Contract Performance and Third Sector Overview and Scrutiny Committee"
-CABINET_MEMBERS = [
-    "Cabinet Member for Commissioning, Contracting and Improvement",
-    "Cabinet Member for Health and Social Care",
-    "Cabinet Member for Children's Wellbeing",
-    "Cabinet Member for Housing and Homes",
-    "Cabinet Member for Social Inclusion, Community Safety and Equalities",
-]
-CONCLUDE_SHARE = 0.10  # of the assessments in a round, decided 1, 2 or 4
-RESUBMIT_SHARE = 1 / 7
-
-
-class Words:
-    """Prose from ``bench/dataset.py``'s sentences, drawn reproducibly from ``rng``."""
-
-    def __init__(self, rng):
-        self.rng = rng
-        self.sentences = _sentences()
-
-    def sentences_of(self, low, high):
-        return " ".join(self.rng.choice(self.sentences) for _ in range(self.rng.randint(low, high)))
-
-    def recommendation(self, with_parts):
-        """A recommendation as officers type it: a lead-in, and sub-parts as a Markdown list."""
-        lead = self.sentences_of(1, 2)
-        if not with_parts:
-            return lead
-        parts = [
-            f"- {letter}) {self.rng.choice(self.sentences).rstrip('.')};"
-            for letter in "abcdefghi"[: self.rng.randint(3, 9)]
-        ]
-        return f"{lead.rstrip('.')} to ensure that:\n\n" + "\n".join(parts)
-
-    def evidence(self):
-        """200–450 words of Markdown: paragraphs, and in three in ten a list of actions."""
-        target, paragraphs, words = self.rng.randint(200, 450), [], 0
-        while words < target:
-            if paragraphs and self.rng.random() < 0.3:
-                items = [f"- {self.rng.choice(self.sentences)}" for _ in range(3)]
-                paragraph = "Actions since the last update:\n\n" + "\n".join(items)
-            else:
-                paragraph = self.sentences_of(3, 5)
-            paragraphs.append(paragraph)
-            words += len(paragraph.split())
-        return "\n\n".join(paragraphs)
 
 
 def make_people():
@@ -170,24 +130,6 @@ def make_inquiry(*, officer, responsible, count, rounds, words):
     return inquiry
 
 
-def _outcome(rng, target, meeting_on):
-    """``(proposed, achieved_on, anticipated_on, decided, decision_anticipated_on)``
-    within the rules of ``tracking.rules``."""
-    later = add_months(meeting_on, 4)
-    if rng.random() < CONCLUDE_SHARE:
-        if rng.random() < 0.2:
-            return Category.OBSTACLE, None, None, Category.OBSTACLE, None
-        achieved = meeting_on - datetime.timedelta(days=rng.randint(30, 200))
-        category = Category.ACHIEVED if achieved <= target else Category.ACHIEVED_LATE
-        if rng.random() < 0.15:  # the committee is not yet satisfied
-            return category, achieved, None, Category.PROGRESS_MADE, later
-        return category, achieved, None, category, None
-    if target >= meeting_on and rng.random() < 0.7:
-        return Category.IN_PROGRESS, None, None, Category.IN_PROGRESS, None
-    category = Category.PROGRESS_MADE if rng.random() < 0.7 else Category.INSUFFICIENT_PROGRESS
-    return category, None, later, category, later
-
-
 def track_round(inquiry, number, *, officer, responsible, words):
     """Open round ``number``, submit every assessment and record every decision."""
     rng = words.rng
@@ -206,7 +148,7 @@ def track_round(inquiry, number, *, officer, responsible, words):
     )
     for assessment in assessments:
         target = assessment.recommendation.completion_target
-        proposed, achieved, anticipated, decided, decided_anticipated = _outcome(
+        proposed, achieved, anticipated, decided, decided_anticipated = outcome(
             rng, target, meeting_on
         )
         for _ in range(2 if rng.random() < RESUBMIT_SHARE else 1):
