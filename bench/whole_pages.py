@@ -165,6 +165,7 @@ def pages_to_time():
         ("`/pipeline/`", "/pipeline/", None),
         ("`/contracts/`", "/contracts/", None),
         ("`/spend/`", "/spend/", None),
+        (f"`/wards/{WARD}/` (a busy ward)", f"/wards/{WARD}/", None),
         ("`/exchange/`", "/exchange/", None),
         ("`/exchange/needs/`", "/exchange/needs/", None),
         ("`/exchange/offers/`", "/exchange/offers/", None),
