@@ -94,22 +94,29 @@ def inquiry_summaries():
     return inquiries
 
 
-def timeline(inquiry):
+def timeline(inquiry, rounds):
     """Each recommendation with its target dates and, round by round, its assessments
-    with their evidence, and where it stands now."""
+    with their evidence, and where it stands now.
+
+    ``rounds`` are the inquiry's rounds with their committees, which the caller has
+    read already: each assessment is given its round from them rather than a copy
+    of its own (a page of 37 recommendations made 380 such copies).
+    """
+    by_pk = {r.pk: r for r in rounds}
     recommendations = list(
         inquiry.recommendations.prefetch_related(
             "target_dates",
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.select_related("round__committee")
-                .prefetch_related("evidence")
-                .order_by("round__number"),
+                queryset=Assessment.objects.prefetch_related("evidence").order_by("round__number"),
             ),
         )
     )
     for recommendation in recommendations:
-        recommendation.standing = standing(recommendation.assessments.all())
+        assessments = recommendation.assessments.all()
+        for assessment in assessments:
+            assessment.round = by_pk[assessment.round_id]
+        recommendation.standing = standing(assessments)
     return recommendations
 
 
