@@ -13,7 +13,7 @@ from weasyprint.formatting_structure import boxes
 
 from portal.pdf import refuse_remote
 
-LONG = "https://example.org/" + "evidence-" * 22  # 218 characters, no space
+LONG = "https://example.org/" + "evidence" * 25  # 220 characters, nowhere to break
 
 REPORT_BODY = f"""
 <h3>{LONG}</h3>
