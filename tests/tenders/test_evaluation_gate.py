@@ -26,8 +26,11 @@ declares a conflict with a bid after scoring it are shown nowhere and wait for
 nothing.
 
 The PDFs: WeasyPrint compresses a PDF's text and no PDF reader is installed, so
-the views' ``write_pdf`` is replaced by one returning the HTML it was given. That
-HTML is exactly what the PDF shows, and it passes through the same view code.
+``write_pdf`` is replaced by one returning the HTML it was given. That HTML is
+exactly what the PDF shows, and it passes through the same code. The evaluation
+report is made by a task when first asked (run here on commit, as Celery eager
+does) and stored, so a reader's first request says it is being made and the next
+one gets it.
 
 The public registry of organisations (``/organisations/``) names every organisation,
 X's among them, whether it bid or not, so the name is not looked for there; its
@@ -42,7 +45,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import resolve, reverse
 from django.utils.html import escape
 
@@ -58,7 +61,7 @@ from tenders.models import (
     DuplicationFinding,
     ScoreSheet,
 )
-from tenders.views import results as results_views
+from tenders import pdf as report_pdf
 from tenders.views import summaries as summaries_views
 from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import crawl, panels
@@ -99,7 +102,7 @@ def files_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def pdf_as_html(monkeypatch):
     """The HTML each PDF view draws its PDF from, in place of the PDF (see above)."""
-    for module in (results_views, summaries_views):
+    for module in (report_pdf, summaries_views):
         monkeypatch.setattr(module, "write_pdf", lambda html, **kwargs: html.encode())
 
 
@@ -242,6 +245,17 @@ def _urls(evaluated):
     return sorted(crawl.fill(crawl.routes(), values_of))
 
 
+def _get(client, url):
+    """GET ``url``, running what it queued on commit; again if it answered 202 (the
+    evaluation report being made), to read what was made."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(url)
+    if response.status_code == 202:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.get(url)
+    return response
+
+
 def _crawl(user, urls, *, post=True):
     """``{url: (status, body)}`` for ``user`` (None: a visitor) requesting every URL.
 
@@ -254,7 +268,7 @@ def _crawl(user, urls, *, post=True):
         client.force_login(user)
     pages = {}
     for url in urls:
-        response = client.get(url)
+        response = _get(client, url)
         if response.status_code == 405 and post and "/tender/" in url:
             response = client.post(url)
         pages[url] = (response.status_code, crawl.body_of(response))
@@ -451,7 +465,7 @@ def late_conflict(tender, opened_bids):
 def _page(user, url):
     client = Client()
     client.force_login(user)
-    response = client.get(url)
+    response = _get(client, url)
     assert response.status_code == 200, url
     return crawl.body_of(response)
 
