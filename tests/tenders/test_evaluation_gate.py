@@ -51,6 +51,7 @@ from django.utils.html import escape
 
 from organisations.models import MembershipRole, Organisation
 from tenders import actions
+from tenders import pdf as report_pdf
 from tenders.models import (
     AwardDecision,
     BidAttachment,
@@ -61,7 +62,6 @@ from tenders.models import (
     DuplicationFinding,
     ScoreSheet,
 )
-from tenders import pdf as report_pdf
 from tenders.views import summaries as summaries_views
 from tests.factories import MembershipFactory, UserFactory
 from tests.tenders import crawl, panels
