@@ -89,6 +89,7 @@ CHAIR_PAGES = MEMBER_PAGES | {
     "results",
     "results_csv",
     "evaluation_report",
+    "retry_evaluation_report",
     "consortium_changes",
     "consortium_evidence",
 }

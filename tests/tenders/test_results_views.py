@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tenders import actions
-from tenders.evaluation import evaluation_of
+from tenders.evaluation import evaluation_of, left_out_of
 from tenders.models import Consensus, EvaluationReport
 from tenders.pdf import report_context
 from tests.factories import UserFactory
@@ -139,8 +139,11 @@ def test_the_csv_has_the_same_figures(client, moderated, opened_bids, tender, pu
 
 def report_html(tender, user):
     """The HTML the evaluation report is drawn from, as ``user`` would get it."""
+    evaluation = evaluation_of(tender, user)
+    left_out = left_out_of(tender, evaluation)
     return render_to_string(
-        "tenders/results/report_pdf.html", report_context(tender, evaluation_of(tender, user))
+        "tenders/results/report_pdf.html",
+        report_context(tender, evaluation, left_out=left_out),
     )
 
 
@@ -260,7 +263,9 @@ def test_queries_do_not_grow_with_bids_questions_or_evaluators(
     chair.conflicts.clear()  # three bids, six questions, five evaluators
     large = [_queries(client, url) for url in urls(tender).values()]
     assert small == large
-    assert max(large) <= 20
+    page, csv_file, report = large
+    assert max(page, csv_file) <= 20
+    assert report <= 30  # asking for the report to be made, and the page saying so
 
 
 def test_the_tender_page_links_to_the_results_and_each_bid_s_duplication_check(
