@@ -195,3 +195,22 @@ def seat_of(user, tender):
     if not user.is_authenticated or not user.is_active:
         return None
     return PanelMember.objects.filter(tender=tender, user=user).first()
+
+
+@dataclass
+class LotResults:
+    lot: object  # Lot or None
+    rows: list  # [tenders.results.Result], each with ``failed_criteria``
+
+
+def lot_results(evaluation):
+    """The evaluation's results lot by lot, each failure named by its question."""
+    by_lot = evaluation.results()
+    criteria = {criterion.pk: criterion for criterion in evaluation.criteria}
+    lots = []
+    for lot in evaluation.lots:
+        rows = by_lot[lot.pk if lot else None]
+        for row in rows:
+            row.failed_criteria = [criteria[pk] for pk in row.failed]
+        lots.append(LotResults(lot, rows))
+    return lots

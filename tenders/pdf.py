@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from portal import stored_pdf
 from portal.pdf import write_pdf
-from tenders.evaluation import evaluation_without, slots_of
+from tenders.evaluation import evaluation_without, lot_results, slots_of
 from tenders.models import Bid, EvaluationReport, PanelMember, Tender
 from tenders.moderation import findings_of
 from tenders.summary import method_summary
@@ -38,8 +38,6 @@ def report_context(tender, evaluation, *, left_out=()):
     consensus scores and reasons, and the duplication findings, without the bids
     ``left_out`` (the reader's conflicts; ``evaluation`` leaves them out already).
     Fixed queries."""
-    from tenders.views.results import lot_results
-
     visible = {bid.pk for bid in evaluation.bids}
     panel = list(
         PanelMember.objects.filter(tender=tender)

@@ -10,8 +10,6 @@ declared a conflict with are not in any of them: the gate leaves them out. Until
 every score is moderated they say what is missing.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.csv import csv_response
 from portal.stored_pdf_views import file_response, serve_stored_pdf
 from tenders import actions, pdf
-from tenders.evaluation import evaluation_of, left_out_of
+from tenders.evaluation import evaluation_of, left_out_of, lot_results
 from tenders.models import EvaluationReport
 from tenders.models.report import current_reports
 from tenders.moderation import chair_of, conflicts_declared, reads_results
@@ -30,25 +28,6 @@ from tenders.views.moderation import evaluated_tender
 
 # The "being made" page asks again this often: at 200 bids the report takes a minute or two.
 REFRESH_SECONDS = 10
-
-
-@dataclass
-class LotResults:
-    lot: object  # Lot or None
-    rows: list  # [tenders.results.Result], each with ``failed_criteria``
-
-
-def lot_results(evaluation):
-    """The evaluation's results lot by lot, each failure named by its question."""
-    by_lot = evaluation.results()
-    criteria = {criterion.pk: criterion for criterion in evaluation.criteria}
-    lots = []
-    for lot in evaluation.lots:
-        rows = by_lot[lot.pk if lot else None]
-        for row in rows:
-            row.failed_criteria = [criteria[pk] for pk in row.failed]
-        lots.append(LotResults(lot, rows))
-    return lots
 
 
 def _reading(request, reference):
