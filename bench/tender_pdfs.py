@@ -22,28 +22,35 @@ the PDF, timed apart. See ``bench/pdf_timing.py`` for the columns.
 
 import argparse
 import logging
+import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
 
-import tender_results  # noqa: F401  (sets Django up)
-from django.conf import settings
-from django.db import connection
-from django.template.loader import render_to_string
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone
-from pdf_timing import HEADER, measure, measure_weasyprint
+# The stored evaluation report goes to a folder of its own, removed at the end.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="tender-bench-media-"))
 
-from accounts.models import User
-from organisations.models import Membership, MembershipRole
-from tenders.actions.award import send_intention
-from tenders.assessment import assessment_of
-from tenders.evaluation import evaluation_of
-from tenders.models import AssessmentSummary, Consensus, Score, Tender
-from tenders.views.results import report_context
+import tender_results  # noqa: E402, F401  (sets Django up)
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from pdf_timing import HEADER, measure, measure_weasyprint  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from organisations.models import Membership, MembershipRole  # noqa: E402
+from tenders.actions.award import send_intention  # noqa: E402
+from tenders.assessment import assessment_of  # noqa: E402
+from tenders.evaluation import evaluation_of  # noqa: E402
+from tenders.models import AssessmentSummary, Consensus, Score, Tender  # noqa: E402
+from tenders.pdf import render_pdf, report_context  # noqa: E402
 
 warnings.filterwarnings("ignore", message="No directory at")
 # WeasyPrint warns, once a render, of a GOV.UK rule it ignores; it says nothing here.
@@ -93,10 +100,13 @@ def _client(user):
 
 
 def _pdf(client, url):
+    """GET ``url``, read the whole body (a stored file is streamed) and return it."""
     response = client.get(url)
     if response.status_code != 200 or response["Content-Type"] != "application/pdf":
         sys.exit(f"{url} answered {response.status_code} {response['Content-Type']}")
-    return response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return body
 
 
 def _branding():
@@ -118,7 +128,7 @@ def main():
     parser.add_argument(
         "--memory", action=argparse.BooleanOptionalAction, default=True, help="tracemalloc passes"
     )
-    parser.add_argument("--keep-pdfs", help="write the two PDFs into this folder")
+    parser.add_argument("--keep-pdfs", help="write the two PDFs and their HTML into this folder")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
@@ -155,19 +165,40 @@ def main():
         def report_html():
             fresh = Tender.objects.select_related("opportunity__publisher").get(pk=tender.pk)
             evaluation = evaluation_of(fresh, commissioner)
-            context = report_context(fresh, evaluation, commissioner) | _branding()
-            return render_to_string("tenders/results/report_pdf.html", context)
+            return render_to_string(
+                "tenders/results/report_pdf.html", report_context(fresh, evaluation)
+            )
 
         html = measure("its HTML: context and template, no PDF", report_html, runs=runs)
         if report_runs:
             once = {"runs": report_runs, "warmups": 0 if report_runs == 1 else 1}
             report = measure(
-                "evaluation report PDF (commissioner, test client)",
-                lambda: _pdf(as_commissioner, report_url),
+                "`tenders.pdf.render_pdf` (what the Celery task renders)",
+                lambda: render_pdf(
+                    Tender.objects.select_related("opportunity__publisher").get(pk=tender.pk)
+                ),
                 memory=args.memory,
                 **once,
             )
             measure_weasyprint("its HTML", html, memory=args.memory, **once)
+            # The first reader after a change, with Celery eager (the embedded default),
+            # waits for the render in the request; with a worker they get "being made".
+            Tender.objects.filter(pk=tender.pk).update(
+                evaluation_version=F("evaluation_version") + 1
+            )
+            measure(
+                "`…/evaluation-report.pdf`, made in the request (Celery eager)",
+                lambda: _pdf(as_commissioner, report_url),
+                runs=1,
+                warmups=0,
+                sql=False,  # it writes (the request, the stored report): not replayed alone
+                memory=False,
+            )
+            measure(
+                "`…/evaluation-report.pdf`, stored PDF current (a file read)",
+                lambda: _pdf(as_commissioner, report_url),
+                runs=max(runs, 20),
+            )
         report_source = html
 
         summary = measure(
@@ -181,7 +212,9 @@ def main():
             context = {"bid": bid, "opportunity": tender.opportunity, "sections": sections}
             return render_to_string("tenders/summary/pdf.html", context | _branding())
 
-        html = measure("its HTML: sections and template, no PDF", summary_html, runs=runs)
+        html = summary_source = measure(
+            "its HTML: sections and template, no PDF", summary_html, runs=runs
+        )
         measure_weasyprint("its HTML", html, runs=runs)
         print()
         print(
@@ -195,9 +228,12 @@ def main():
             if report:
                 (folder / "evaluation-report.pdf").write_bytes(report)
             (folder / "assessment-summary.pdf").write_bytes(summary)
+            (folder / "assessment-summary.html").write_text(summary_source)
             print(f"PDFs written to {folder}")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+        if settings.MEDIA_ROOT.name.startswith("tender-bench-media-"):
+            shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 if __name__ == "__main__":

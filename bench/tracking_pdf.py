@@ -204,7 +204,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=21)
-    parser.add_argument("--keep-pdf", help="write the last round's PDF to this file")
+    parser.add_argument(
+        "--keep-pdf", help="write the last round's PDF to this file (and its HTML beside it)"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
@@ -295,7 +297,8 @@ def main():
         print(f"PDF of round {last.number}: {len(made) / 2**10:,.0f} KiB")
         if args.keep_pdf:
             Path(args.keep_pdf).write_bytes(made)
-            print(f"written to {args.keep_pdf}")
+            Path(args.keep_pdf).with_suffix(".html").write_text(html)
+            print(f"written to {args.keep_pdf}, its HTML beside it")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
         if settings.MEDIA_ROOT.name.startswith("tracking-bench-media-"):

@@ -51,6 +51,18 @@ def lots_of(tender):
     return list(tender.opportunity.lots.all()) or [None]
 
 
+def _evaluated(bids):
+    return list(
+        bids.submitted()
+        .select_related("organisation")
+        .annotate(
+            frozen_lots=F("current_version__content__lots"),
+            frozen_prices=F("current_version__content__prices"),
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
 def evaluated_bids(tender, user):
     """The tender's submitted bids that ``user`` may read, lead organisation joined.
 
@@ -58,16 +70,27 @@ def evaluated_bids(tender, user):
     current version, read as two keys of the JSON rather than the whole content,
     which holds every answer.
     """
-    return list(
-        Bid.objects.visible_to(user)
-        .filter(tender=tender)
-        .submitted()
-        .select_related("organisation")
-        .annotate(
-            frozen_lots=F("current_version__content__lots"),
-            frozen_prices=F("current_version__content__prices"),
-        )
-        .order_by("submitted_at", "pk")
+    return _evaluated(Bid.objects.visible_to(user).filter(tender=tender))
+
+
+def left_out_of(tender, evaluation):
+    """The ids of ``tender``'s submitted bids that ``evaluation`` (one reader's) leaves out:
+    those the reader declared a conflict with. One query."""
+    shown = {bid.pk for bid in evaluation.bids}
+    return set(Bid.objects.filter(tender=tender).submitted().values_list("pk", flat=True)) - shown
+
+
+def evaluation_without(tender, left_out):
+    """``tender``'s evaluation as a reader of every bid but ``left_out`` (ids) sees it: what
+    the evaluation report's task draws, having no reader. Nothing before the box is opened."""
+    bids = Bid.objects.filter(tender=tender) if tender.is_opened else Bid.objects.none()
+    bids = _evaluated(bids.exclude(pk__in=left_out))
+    return Evaluation(
+        tender=tender,
+        criteria=list(tender.criteria.all()),
+        lots=lots_of(tender),
+        bids=bids,
+        consensus=consensus_of(bids),
     )
 
 
@@ -172,3 +195,22 @@ def seat_of(user, tender):
     if not user.is_authenticated or not user.is_active:
         return None
     return PanelMember.objects.filter(tender=tender, user=user).first()
+
+
+@dataclass
+class LotResults:
+    lot: object  # Lot or None
+    rows: list  # [tenders.results.Result], each with ``failed_criteria``
+
+
+def lot_results(evaluation):
+    """The evaluation's results lot by lot, each failure named by its question."""
+    by_lot = evaluation.results()
+    criteria = {criterion.pk: criterion for criterion in evaluation.criteria}
+    lots = []
+    for lot in evaluation.lots:
+        rows = by_lot[lot.pk if lot else None]
+        for row in rows:
+            row.failed_criteria = [criteria[pk] for pk in row.failed]
+        lots.append(LotResults(lot, rows))
+    return lots

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q
 
 from opportunities.actions import is_commissioner
-from tenders.evaluation import seat_of, slots_of
+from tenders.evaluation import lots_of, seat_of, slots_of
 from tenders.models import (
     AwardDecision,
     Bid,
@@ -41,6 +41,38 @@ def may_check_duplication(user, tender):
     if not user.is_authenticated:
         return False
     return is_commissioner(user, tender.opportunity.publisher) or chair_of(user, tender) is not None
+
+
+def reads_results(user, tender):
+    """The publisher's commissioners and the panel's chair read the results and the
+    evaluation report (each without the bids they declared a conflict with)."""
+    return is_commissioner(user, tender.opportunity.publisher) or chair_of(user, tender) is not None
+
+
+def all_moderated(tender):
+    """True once every submitted bid has a consensus score for every question it needs.
+    Four queries, whoever asks: the evaluation report is made for everyone."""
+    criteria = list(tender.criteria.all())
+    lots = lots_of(tender)
+    bids = (
+        Bid.objects.filter(tender=tender)
+        .submitted()
+        .annotate(frozen_lots=F("current_version__content__lots"))
+        .only("pk")
+    )
+    needed = {
+        (bid.pk, slot.criterion.pk, slot.lot.pk if slot.lot else None)
+        for bid in bids
+        for slot in slots_of(bid, criteria, lots)
+    }
+    if not needed:
+        return False
+    recorded = set(
+        Consensus.objects.filter(bid__in={pk for pk, _c, _l in needed}).values_list(
+            "bid_id", "criterion_id", "lot_id"
+        )
+    )
+    return needed <= recorded
 
 
 def moderated_bid(user, tender, reference):

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from tenders import emails
-from tenders.models import BidPartner, BidVersion
+from tenders.models import BidPartner, BidVersion, EvaluationReport
 
 
 @shared_task
@@ -110,3 +110,15 @@ def tell_bidders_of_withdrawal(decision_id):
     )
     if decision is not None:
         emails.send_decision_withdrawn(decision)
+
+
+# Its own limits (see EvaluationReport): one still going after this long will not finish.
+@shared_task(
+    soft_time_limit=EvaluationReport.RENDER_SOFT_TIME_LIMIT,
+    time_limit=EvaluationReport.RENDER_TIME_LIMIT,
+)
+def make_evaluation_report(report_id, version):
+    """Render the evaluation report ``report_id`` asked for as ``version`` and store it."""
+    from tenders import pdf
+
+    pdf.render_requested(report_id, version)

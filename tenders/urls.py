@@ -114,6 +114,11 @@ urlpatterns = [
         results.report_pdf,
         name="evaluation_report",
     ),
+    path(
+        "opportunities/<str:reference>/tender/results/evaluation-report/try-again/",
+        results.retry_report_pdf,
+        name="retry_evaluation_report",
+    ),
     # The evaluation panel: named by the commissioners; each evaluator declares and scores.
     path("opportunities/<str:reference>/tender/panel/", panel.panel, name="panel"),
     path(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.batch import SendFailures
+from portal.stored_pdf import StoredPDF
 
 
 class Category(models.IntegerChoices):
@@ -426,36 +427,18 @@ class ReminderFailure(SendFailures):
         return f"{self.get_kind_display()} to {self.user} for {self.round}: failing"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(StoredPDF):
     """A round's progress report as PDF: the stored file, and the render asked for.
 
     The stored file is current while ``source_version`` matches the round's
-    ``version``. The ``requested_*`` fields, ``started_at``, ``failed_at`` and
-    ``error`` describe the render of ``requested_version``: asked for once, by
-    whoever claimed it first (see ``tracking.actions.reports``), and never asked
-    for again while it is pending or has failed, unless an officer retries.
+    ``version``. The render fields (``portal.stored_pdf.StoredPDF``) describe the
+    render of ``requested_version``: asked for once, by whoever claimed it first
+    (see ``tracking.actions.reports``), and never asked for again while it is
+    pending or has failed, unless an officer retries.
     """
-
-    # The render task's limits (tracking.tasks). A round at the text limits renders
-    # in seconds, so a render still going after this long will not finish.
-    RENDER_SOFT_TIME_LIMIT = 100
-    RENDER_TIME_LIMIT = 120
-    # A render not started this long after it was asked for was lost (the broker
-    # restarted, say) rather than waiting behind other work.
-    LOST_AFTER = datetime.timedelta(minutes=15)
-    # A render that died or was lost is asked for once more; then it has failed.
-    MAX_ATTEMPTS = 2
 
     round = models.OneToOneField(TrackingRound, on_delete=models.CASCADE, related_name="report")
     pdf = models.FileField(upload_to="tracking/reports/", blank=True)
-    generated_at = models.DateTimeField(null=True, blank=True)
-    source_version = models.PositiveIntegerField(null=True, blank=True)
-    requested_version = models.PositiveIntegerField(null=True, blank=True)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=1000, blank=True)
 
     def __str__(self):
         return f"Progress report for {self.round}"

@@ -9,18 +9,14 @@ Renders are asked for through ``tracking.actions.reports``, which says when.
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from portal.batch import describe
+from portal import stored_pdf
 from portal.pdf import write_pdf
 from tracking.models import ProgressReport, TrackingRound
 from tracking.report import progress_report
 
 logger = logging.getLogger(__name__)
-ERROR_LENGTH = ProgressReport._meta.get_field("error").max_length
 
 
 def file_name(tracking_round):
@@ -59,22 +55,15 @@ def store_progress_report(round_id):
     if stored is not None and stored.source_version == version and stored.pdf:
         return stored
     content = render_pdf(tracking_round)
-    with transaction.atomic():
-        # Serialise writers of this round's report; rendering itself stays outside the lock.
-        TrackingRound.objects.select_for_update().only("pk").get(pk=round_id)
-        stored = ProgressReport.objects.filter(round_id=round_id).first()
-        if stored is not None and stored.pdf and (stored.source_version or 0) >= version:
-            return stored  # another worker stored this version or a newer one meanwhile
-        old_name = stored.pdf.name if stored is not None else ""
-        report, _created = ProgressReport.objects.update_or_create(
-            round_id=round_id,
-            defaults={"generated_at": timezone.now(), "source_version": version},
-        )
-        # The storage adds a suffix while the old file still has the plain name.
-        report.pdf.save(file_name(tracking_round), ContentFile(content), save=True)
-        if old_name and old_name != report.pdf.name:
-            storage = report.pdf.storage
-            transaction.on_commit(lambda: storage.delete(old_name))
+    report = stored_pdf.save_rendered(
+        ProgressReport,
+        key={"round_id": round_id},
+        version=version,
+        content=content,
+        name=file_name(tracking_round),
+        # Serialise writers of this round's report (the row may not exist yet).
+        lock=lambda: TrackingRound.objects.select_for_update().only("pk").get(pk=round_id),
+    )
     logger.info("Stored the progress report of %s (version %s)", tracking_round, version)
     return report
 
@@ -89,19 +78,9 @@ def render_requested(round_id, version):
     told, and a scrutiny officer may try again. Returns the ``ProgressReport``
     when the PDF was stored, else ``None``.
     """
-    started = ProgressReport.objects.filter(
-        round_id=round_id,
-        requested_version=version,
-        started_at__isnull=True,
-        failed_at__isnull=True,
-    ).update(started_at=timezone.now())
-    if not started:
-        return None
-    try:
-        return store_progress_report(round_id)
-    except Exception as error:  # noqa: BLE001 -- recorded for officers; readers are told
-        logger.exception("Could not make the progress report of round %s", round_id)
-        ProgressReport.objects.filter(
-            round_id=round_id, requested_version=version, failed_at__isnull=True
-        ).update(failed_at=timezone.now(), error=describe(error, limit=ERROR_LENGTH))
-        return None
+    return stored_pdf.render_requested(
+        ProgressReport.objects.filter(round_id=round_id),
+        version,
+        lambda: store_progress_report(round_id),
+        what=f"the progress report of round {round_id}",
+    )

@@ -51,6 +51,7 @@ from tenders.actions.panel import (
     remove_panel_member,
 )
 from tenders.actions.progress import send_evaluation_updates, set_progress
+from tenders.actions.reports import request_evaluation_report, retry_evaluation_report
 from tenders.actions.scoring import (
     save_scores,
     scorable_bids,
@@ -91,6 +92,8 @@ __all__ = [
     "remove_funding",
     "remove_panel_member",
     "remove_partner",
+    "request_evaluation_report",
+    "retry_evaluation_report",
     "remove_price_line",
     "save_answer",
     "save_criterion",

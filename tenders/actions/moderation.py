@@ -13,10 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tenders.actions.audit import record
+from tenders.actions.reports import request_evaluation_report
 from tenders.actions.scoring import slot_name
 from tenders.evaluation import Slot
 from tenders.models import Bid, CheckStage, Consensus, DuplicationFinding, TenderEvent
 from tenders.moderation import (
+    all_moderated,
     chair_of,
     duplication_stage,
     may_check_duplication,
@@ -134,7 +136,15 @@ def record_consensus(*, bid, criterion, lot=None, score, reason, revision, by, n
         new={"score": score, "reason": reason},
         revision=consensus.revision,
     )
+    _ask_for_the_report(tender)
     return consensus
+
+
+def _ask_for_the_report(tender):
+    """Once every score is moderated, ask for the whole evaluation report after each change
+    it shows, so it is ready before anyone clicks."""
+    if all_moderated(tender):
+        request_evaluation_report(tender)
 
 
 @transaction.atomic
@@ -175,4 +185,5 @@ def record_duplication_check(*, bid, concern, note, by, stage=None, now=None):
         concern=concern,
         note=note,
     )
+    _ask_for_the_report(tender)
     return finding

@@ -43,6 +43,7 @@ from tenders.models.method import (
     Tender,
     TieBreak,
 )
+from tenders.models.report import EvaluationReport
 
 __all__ = [
     "DEFAULT_DESCRIPTORS",
@@ -62,6 +63,7 @@ __all__ = [
     "Criterion",
     "CriterionGroup",
     "DuplicationFinding",
+    "EvaluationReport",
     "EvaluationUpdate",
     "FundingDeclaration",
     "LivingWage",

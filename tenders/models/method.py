@@ -96,6 +96,9 @@ class Tender(models.Model):
     evaluation_note = models.CharField(
         _("what bidders are told about progress"), max_length=500, blank=True
     )
+    # Goes up with every logged change the evaluation report shows (see
+    # tenders.actions.audit.record), so a stored report drawn from an older one is stale.
+    evaluation_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("tender")

@@ -1,60 +1,37 @@
 """The results of a tender's evaluation: the page, the CSV and the evaluation report (PDF),
 for the publisher's commissioners and the panel's chair.
 
-All three read ``evaluation_of(tender, user).results()`` afresh on every request
-(nothing is cached, and the responses say ``no-store``), so a changed consensus
-score shows at once. Bids the reader declared a conflict with are not in them:
-the gate leaves them out. Until every score is moderated they say what is missing.
+The page and the CSV read ``evaluation_of(tender, user).results()`` afresh on
+every request (nothing is cached, and the responses say ``no-store``), so a
+changed consensus score shows at once. The report, hundreds of pages at 200
+bids, is made by a Celery task and stored (``tenders.pdf``); it is served only
+while drawn from the evaluation as it stands, else made again. Bids the reader
+declared a conflict with are not in any of them: the gate leaves them out. Until
+every score is moderated they say what is missing.
 """
 
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from opportunities.actions import is_commissioner
 from portal.csv import csv_response
-from portal.pdf import write_pdf
-from tenders.evaluation import evaluation_of, slots_of
-from tenders.models import Bid, PanelMember
-from tenders.moderation import chair_of, conflicts_declared, findings_of
-from tenders.summary import method_summary
+from portal.stored_pdf_views import file_response, serve_stored_pdf
+from tenders import actions, pdf
+from tenders.evaluation import evaluation_of, left_out_of, lot_results
+from tenders.models import EvaluationReport
+from tenders.models.report import current_reports
+from tenders.moderation import chair_of, conflicts_declared, reads_results
 from tenders.views.moderation import evaluated_tender
 
-
-def _reads_results(user, tender):
-    return is_commissioner(user, tender.opportunity.publisher) or chair_of(user, tender) is not None
-
-
-@dataclass
-class LotResults:
-    lot: object  # Lot or None
-    rows: list  # [tenders.results.Result], each with ``failed_criteria``
-
-
-def lot_results(evaluation):
-    """The evaluation's results lot by lot, each failure named by its question."""
-    by_lot = evaluation.results()
-    criteria = {criterion.pk: criterion for criterion in evaluation.criteria}
-    lots = []
-    for lot in evaluation.lots:
-        rows = by_lot[lot.pk if lot else None]
-        for row in rows:
-            row.failed_criteria = [criteria[pk] for pk in row.failed]
-        lots.append(LotResults(lot, rows))
-    return lots
+# The "being made" page asks again this often: at 200 bids the report takes a minute or two.
+REFRESH_SECONDS = 10
 
 
 def _reading(request, reference):
-    tender = evaluated_tender(request, reference, allowed=_reads_results)
+    tender = evaluated_tender(request, reference, allowed=reads_results)
     return tender, evaluation_of(tender, request.user)
 
 
@@ -74,8 +51,15 @@ def results(request, reference):
             "missing": len(evaluation.missing()),
             "is_chair": chair_of(request.user, tender) is not None,
             "hidden": conflicts_declared(request.user, tender),
+            "report": _report_state(tender, evaluation) if evaluation.is_moderated else None,
         },
     )
+
+
+def _report_state(tender, evaluation):
+    """The reader's stored evaluation report, for the results page to say whether it is
+    ready, being made or failed (``None`` when it has not been asked for)."""
+    return _stored_report(tender, left_out_of(tender, evaluation))
 
 
 def _not_ready(request, reference):
@@ -133,61 +117,61 @@ def results_csv(request, reference):
     return csv_response(f"{tender.opportunity.reference}-results.csv", header, rows)
 
 
-def _lot_key(slot):
-    return slot.lot.pk if slot.lot else None
-
-
-def report_context(tender, evaluation, user):
-    """What the evaluation report shows: the method, the panel, the results, each bid's
-    consensus scores and reasons, and the duplication findings. Fixed queries."""
-    visible = {bid.pk for bid in evaluation.bids}
-    panel = list(
-        PanelMember.objects.filter(tender=tender)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("conflicts", queryset=Bid.objects.select_related("organisation"))
-        )
+def _stored_report(tender, left_out):
+    """The reader's ``EvaluationReport`` row (one per set of bids left out), or ``None``."""
+    return (
+        EvaluationReport.objects.filter(tender=tender, left_out=EvaluationReport.key_of(left_out))
+        .select_related("tender")
+        .first()
     )
-    for member in panel:
-        member.visible_conflicts = [b for b in member.conflicts.all() if b.pk in visible]
-    findings = findings_of(evaluation.bids)
-    bids = []
-    for bid in evaluation.bids:
-        slots = slots_of(bid, evaluation.criteria, evaluation.lots)
-        bids.append(
-            {
-                "bid": bid,
-                "scores": [
-                    (slot, evaluation.consensus[(bid.pk, slot.criterion.pk, _lot_key(slot))])
-                    for slot in slots
-                ],
-                "findings": findings[bid.pk],
-            }
-        )
-    return {
-        "opportunity": tender.opportunity,
-        "tender": tender,
-        "summary": method_summary(tender),
-        "panel": panel,
-        "lots": lot_results(evaluation),
-        "bids": bids,
-        "made_at": timezone.now(),
-        "hidden": conflicts_declared(user, tender),
-        "council_name": settings.COUNCIL_NAME,
-        "brand_colour": settings.COUNCIL_BRAND_COLOUR,
-    }
+
+
+def _current_pdf(tender, left_out):
+    report = (
+        current_reports().filter(tender=tender, left_out=EvaluationReport.key_of(left_out)).first()
+    )
+    if report is None:
+        return None
+    return file_response(report, pdf.file_name(tender), as_attachment=True)
 
 
 @require_safe
 @never_cache
 def report_pdf(request, reference):
-    """The evaluation report as a PDF, drawn now from the moderated scores."""
+    """The evaluation report as a PDF, made by a Celery task from the moderated scores and
+    stored; while it is being made, or if it could not be made, a page that says so.
+
+    The same readers as the results page, each reading the report without the bids
+    they declared a conflict with.
+    """
     tender, evaluation = _reading(request, reference)
     if not evaluation.is_moderated:
         return _not_ready(request, reference)
-    context = report_context(tender, evaluation, request.user)
-    html = render_to_string("tenders/results/report_pdf.html", context)
-    response = HttpResponse(write_pdf(html), content_type="application/pdf")
-    name = f"{tender.opportunity.reference}-evaluation-report.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    left_out = left_out_of(tender, evaluation)
+    return serve_stored_pdf(
+        request,
+        current=lambda: _current_pdf(tender, left_out),
+        ask=lambda: actions.request_evaluation_report(tender, left_out=left_out),
+        templates=(
+            "tenders/results/report_being_made.html",
+            "tenders/results/report_not_made.html",
+        ),
+        context={
+            "opportunity": tender.opportunity,
+            "web_url": reverse("tenders:results", args=[reference]),
+            "retry_url": reverse("tenders:retry_evaluation_report", args=[reference]),
+        },
+        refresh_seconds=REFRESH_SECONDS,
+    )
+
+
+@require_POST
+def retry_report_pdf(request, reference):
+    """Try again to make an evaluation report that failed; then back to its address, which
+    serves it or says it is being made. The same readers as the report; 404 for others."""
+    tender, evaluation = _reading(request, reference)
+    if evaluation.is_moderated:
+        actions.retry_evaluation_report(
+            tender=tender, left_out=left_out_of(tender, evaluation), by=request.user
+        )
+    return redirect("tenders:evaluation_report", reference)

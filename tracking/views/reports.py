@@ -9,19 +9,17 @@ stored for the round's current version.
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.authorization import Permission, has_permission
+from portal.stored_pdf_views import file_response, serve_stored_pdf
 from tracking import actions, pdf
 from tracking.models import Inquiry, ProgressReport, TrackingRound
 from tracking.report import progress_report
 from tracking.views.manage import require_officer
-
-# The "being made" page asks again this often.
-REFRESH_SECONDS = 5
 
 
 def _rounds():
@@ -46,49 +44,27 @@ def _current_pdf(tracking_round):
         .exclude(pdf="")
         .first()
     )
-    if report is None:
-        return None
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError:
-        return None  # replaced by a newer version between the query and the open
-    return FileResponse(
-        handle, content_type="application/pdf", filename=pdf.file_name(tracking_round)
-    )
+    return None if report is None else file_response(report, pdf.file_name(tracking_round))
 
 
 def _serve_pdf(request, tracking_round):
     """Serve the current PDF; or ask for it (once per version) and serve it if made at once;
     or say it could not be made; or say it is coming."""
-    response = _current_pdf(tracking_round)
-    if response is not None:
-        return response
-    # The render is queued when this commits; it runs here and now when Celery is
-    # eager (tests, the embedded default), so look again afterwards.
-    report = actions.request_progress_report(tracking_round)
-    response = _current_pdf(tracking_round)
-    if response is not None:
-        return response
-    report.refresh_from_db()
-    if report.failed_at is not None:
-        response = render(
-            request,
-            "tracking/report/not_made.html",
-            {
-                "tracking_round": tracking_round,
-                "report": report,
-                "is_officer": has_permission(request.user, Permission.MANAGE_SCRUTINY),
-            },
-        )
-    else:
-        response = render(
-            request,
-            "tracking/report/being_made.html",
-            {"tracking_round": tracking_round, "refresh_seconds": REFRESH_SECONDS},
-            status=202,
-        )
-    add_never_cache_headers(response)
-    return response
+    is_officer = has_permission(request.user, Permission.MANAGE_SCRUTINY)
+    slug, number = tracking_round.inquiry.slug, tracking_round.number
+    return serve_stored_pdf(
+        request,
+        current=lambda: _current_pdf(tracking_round),
+        ask=lambda: actions.request_progress_report(tracking_round),
+        templates=("tracking/report/being_made.html", "tracking/report/not_made.html"),
+        context={
+            "tracking_round": tracking_round,
+            "web_url": reverse("tracking:round_report", args=[slug, number]),
+            "retry_url": (
+                reverse("tracking:retry_report_pdf", args=[slug, number]) if is_officer else None
+            ),
+        },
+    )
 
 
 @require_safe
