@@ -27,7 +27,8 @@ from tenders.views.method import _commissioned_tender
 # must be readable to its last entry.
 EVENTS_PER_PAGE = 100
 # What a row of the log shows: who (their name), the bid's reference, the rest.
-LOGGED = ("kind", "at", "summary", "detail", "by__full_name", "by__email", "bid__reference")
+LOGGED = ("tender", "kind", "at", "summary", "detail", "by__full_name", "by__email")
+LOGGED += ("bid__reference",)
 
 
 @require_POST
