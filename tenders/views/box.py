@@ -6,8 +6,9 @@ who declared a conflict with one of its bids on the panel.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,17 +19,20 @@ from opportunities.actions import is_commissioner
 from opportunities.models import Opportunity
 from portal.authorization import Permission, has_permission
 from tenders import actions
-from tenders.models import TenderEvent
+from tenders.models import Bid, TenderEvent
 from tenders.moderation import conflicts_declared
 from tenders.queries import tender_of
 from tenders.views.method import _commissioned_tender
 
 # A page of the log. Unlike a public list it is not bounded: an audit record
 # must be readable to its last entry.
-EVENTS_PER_PAGE = 100
+EVENTS_PER_PAGE = 50
 # What a row of the log shows: who (their name), the bid's reference, the rest.
-LOGGED = ("tender", "kind", "at", "summary", "detail", "by__full_name", "by__email")
-LOGGED += ("bid__reference",)
+# Who and which bid are read for the page's rows alone, after it is chosen: a
+# join would read every user and bid to sort the whole log.
+LOGGED = ("tender", "kind", "at", "by", "bid", "summary", "detail")
+WHO = Prefetch("by", queryset=get_user_model().objects.only("full_name", "email"))
+WHICH_BID = Prefetch("bid", queryset=Bid.objects.only("reference"))
 
 
 @require_POST
@@ -76,7 +80,7 @@ def log(request, reference):
     scores = Q(kind=TenderEvent.Kind.SCORE_ENTERED)
     score_entries = tender.events.filter(scores).count()
     events = tender.events.all() if scores_shown else tender.events.exclude(scores)
-    events = events.select_related("by", "bid").only(*LOGGED).order_by("at", "pk")
+    events = events.only(*LOGGED).prefetch_related(WHO, WHICH_BID).order_by("at", "pk")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
