@@ -184,6 +184,7 @@ def test_scores_entered_are_left_out_unless_asked_for(
             for n in range(1, (len(every) + 2) // 3 + 1)
         ]
         second = client.get(url("log", logged) + "?scores=shown&page=2").text
+        second_without = client.get(url("log", logged) + "?page=2").text
     assert "3 scores entered by evaluators, one entry each, are left out" in first
     assert 'href="?scores=shown"' in first
     assert "Score 0" not in first
@@ -191,6 +192,8 @@ def test_scores_entered_are_left_out_unless_asked_for(
     assert [summary for page in shown for summary in page] == every
     assert 'href="?scores=shown&amp;page=3"' in second
     assert 'href="?"' in second  # leave them out again
+    # Either way round, the other choice starts at the first page.
+    assert 'href="?scores=shown"' in second_without
 
 
 def test_the_log_takes_as_many_queries_however_long_it_is(client, logged, publisher_member):
