@@ -8,6 +8,7 @@ bodies first, and the portal refuses any body over ``REQUEST_MAX_BYTES``
 (``portal.middleware.RequestGuardMiddleware``).
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -27,3 +28,17 @@ graceful_timeout = 30
 # Only the proxy talks to gunicorn; trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the portal, keep its long-lived objects out of the
+    garbage collector's way.
+
+    Python's cyclic collector now and then makes a full pass over every object a
+    process holds: Django, the apps, their modules and settings, some 180,000, which
+    took a request of the inquiry page from 50 ms to 200 ms and more. ``gc.freeze()``
+    moves those already loaded to a generation no collection scans (the app is not
+    preloaded, so this runs in each worker, after its ``load_wsgi``). Objects made
+    later, per request, are collected as before.
+    """
+    gc.freeze()

@@ -24,12 +24,14 @@ officer (``/tracking/manage/`` and a round's page); the person answering for the
 most recommendations (``/tracking/assessments/``); visitors for the rest. The
 inquiry is the one with the most recommendations, the round its latest.
 ``--explain`` prints ``EXPLAIN (ANALYZE, BUFFERS)`` of each page's slowest
-statement. ``--only`` times the pages whose label contains it.
+statement. ``--only`` times the pages whose label contains it; ``--gc freeze`` (or ``off``) times
+them with Python's garbage collector as gunicorn's workers run it (or without it).
 
 It prints; it asserts no time.
 """
 
 import argparse
+import gc
 import statistics
 import sys
 from pathlib import Path
@@ -165,6 +167,7 @@ def pages_to_time():
         ("`/pipeline/`", "/pipeline/", None),
         ("`/contracts/`", "/contracts/", None),
         ("`/spend/`", "/spend/", None),
+        (f"`/wards/{WARD}/` (a busy ward)", f"/wards/{WARD}/", None),
         ("`/exchange/`", "/exchange/", None),
         ("`/exchange/needs/`", "/exchange/needs/", None),
         ("`/exchange/offers/`", "/exchange/offers/", None),
@@ -194,6 +197,13 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="use the database whole.py kept")
     parser.add_argument("--only", help="time only pages whose label contains this")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN each page's slowest SQL")
+    parser.add_argument(
+        "--gc",
+        choices=["on", "freeze", "off"],
+        default="on",
+        help="Python's garbage collector while timing: as is, gc.freeze() once the pages are "
+        "chosen (as gunicorn.conf.py's post_worker_init does once the app is loaded), or off",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server: postgres://user@host:5432/name")
@@ -211,7 +221,12 @@ def main():
         print()
         print(HEADER)
         print("|---|---|---|---|---|---|---|")
-        for label, path, user in pages_to_time():
+        chosen = pages_to_time()
+        if args.gc == "freeze":
+            gc.freeze()
+        elif args.gc == "off":
+            gc.disable()
+        for label, path, user in chosen:
             if args.only and args.only not in label:
                 continue
             client = timing._client(user)

@@ -367,17 +367,34 @@ def _key(filterset, generation=None):
         getattr(applied.get("publisher"), "pk", ""),
         getattr(applied.get("category"), "pk", ""),
     ]
+    return _generation_key("commissioning:spend", parts, generation)
+
+
+def _generation_key(prefix, parts, generation=None):
     if generation is None:
         generation = cache.get(GENERATION, 0)
-    return ":".join(["commissioning:spend", str(generation), *map(str, parts)])
+    return ":".join([prefix, str(generation), *map(str, parts)])
 
 
 def _kept(filterset, make):
     """``(key, make())``: the value kept under the filters applied for this generation,
     and its key; made afresh for each request, with no key, when the cache does not
     answer."""
+    return _kept_under(lambda: _key(filterset), make)
+
+
+def kept_for_this_generation(prefix, parts, make):
+    """``make()``, kept under ``prefix`` and ``parts`` until the next ``forget_figures``
+    (or ``FIGURES_KEPT_FOR_SECONDS``): for other figures over contracts, their
+    suppliers, wards and social value, such as a ward page's. ``make`` runs with JIT
+    off, as the spend page's aggregates do. Made afresh for each request when the
+    cache does not answer."""
+    return _kept_under(lambda: _generation_key(prefix, parts), lambda: without_jit(make))[1]
+
+
+def _kept_under(key_of, make):
     try:
-        key = _key(filterset)
+        key = key_of()
         value = cache.get(key)
     except Exception as error:  # whatever the cache backend raises when it is away
         logger.warning("The spend figures are made afresh: the cache did not answer (%r)", error)
@@ -421,11 +438,18 @@ def keep_figures(generation=None):
 
 
 def _figures(contracts):
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Each aggregate is a few hash joins over at most every contract: PostgreSQL's JIT
-        # compiles for longer (0.3 s for the pledges by ward) than it saves.
-        cursor.execute("SET LOCAL jit = off")
-        return _figures_read(contracts)
+    return without_jit(lambda: _figures_read(contracts))
+
+
+def without_jit(read):
+    """``read()`` in a transaction with PostgreSQL's JIT off."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Each aggregate is a few hash joins over at most every contract: the JIT
+                # compiles for longer (0.3 s for the pledges by ward) than it saves.
+                cursor.execute("SET LOCAL jit = off")
+        return read()
 
 
 def _figures_read(contracts):

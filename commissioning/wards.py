@@ -2,6 +2,11 @@
 was awarded, the spend with organisations based or working there, and the social
 value delivered to people living there. Each read is one query (or a fixed few),
 whatever the number of opportunities, contracts or returns.
+
+The spend and social value figures are aggregates over every contract, supplier
+and return (a quarter of a second at 100,000 contracts), so ``figures`` keeps them
+as the spend page keeps its own: until ``spend.forget_figures`` (every change to
+contracts, their suppliers or wards, pledges and returns) moves the generation on.
 """
 
 from django.db.models import Count, F, Q, Sum
@@ -11,6 +16,7 @@ from commissioning import spend
 from commissioning.models import Contract, PipelineItem, SocialValueLine
 from opportunities.queries import search_opportunities
 from organisations.models import Organisation
+from portal.pagination import LIMIT
 from tenders.awards import awarded_value, search_awards
 
 LISTED = 10
@@ -23,8 +29,10 @@ def open_opportunities(ward, *, listed=LISTED):
     return opportunities.count(), list(opportunities[:listed])
 
 
-def coming_pipeline(ward, *, listed=LISTED):
-    """Planned procurements not yet published, for the ward or the whole city."""
+def coming_pipeline(ward, *, listed=LISTED, limit=None):
+    """``(count, more, the first listed)`` of planned procurements not yet published,
+    for the ward or the whole city. As the lists count (``BoundedPaginator``), at
+    most ``limit`` are counted; ``more`` says whether there are others."""
     covers = PipelineItem.wards.through.objects.filter(ward=ward).values("pipelineitem")
     items = (
         PipelineItem.objects.coming()
@@ -32,7 +40,9 @@ def coming_pipeline(ward, *, listed=LISTED):
         .select_related("publisher", "category")
         .order_by("expected_year", "expected_quarter", "pk")
     )
-    return items.count(), list(items[:listed])
+    limit = LIMIT if limit is None else limit
+    counted = items.order_by().values("pk")[: limit + 1].count()
+    return min(counted, limit), counted > limit, list(items[:listed])
 
 
 def recent_awards(ward, *, listed=LISTED):
@@ -42,6 +52,21 @@ def recent_awards(ward, *, listed=LISTED):
     for award in awards:
         award.value = awarded_value(award)
     return awards
+
+
+def figures(ward):
+    """``{"local": ..., "in_ward": ..., "social_value": ...}``: the ward's spend with
+    local organisations, its share of contracts and the social value delivered there,
+    kept until the next change (``spend.forget_figures``)."""
+
+    def make():
+        return {
+            "local": spend_with_local_organisations(ward),
+            "in_ward": spend_in_ward(ward),
+            "social_value": social_value_delivered(ward),
+        }
+
+    return spend.kept_for_this_generation("commissioning:ward", [ward.pk], make)
 
 
 def _organisations_of(ward):

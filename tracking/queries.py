@@ -1,9 +1,9 @@
 """Reads for scrutiny tracking: where each recommendation stands, lists and the dashboard."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from portal.authorization import Permission, has_permission
 from portal.formats import moment_in_words
-from tracking.models import Assessment, Category, Inquiry, Recommendation, TrackingRound
+from tracking.models import Assessment, Category, Inquiry, TrackingRound
 
 
 def standing(recommendation_assessments):
@@ -28,52 +28,95 @@ def _overdue(rounds, now):
     return [r for r in rounds if r.submission_deadline <= now and r.missing]
 
 
-def inquiry_summaries():
-    """Every inquiry with ``counts`` (category → recommendations standing there, plus
-    ``None`` for not yet decided), ``overdue`` rounds and ``latest_round``, in few queries."""
-    now = timezone.now()
-    inquiries = list(
-        Inquiry.objects.select_related("committee").prefetch_related(
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.prefetch_related(
-                    Prefetch("assessments", queryset=Assessment.objects.order_by("round__number"))
-                ),
-            ),
-            Prefetch(
-                "rounds",
-                queryset=TrackingRound.objects.annotate(
-                    missing=Count("assessments", filter=Q(assessments__submitted_at__isnull=True))
-                ).order_by("number"),
-            ),
-        )
+def standing_counts():
+    """``{inquiry id: {category: recommendations standing there}}``, in one grouped query.
+
+    The same as counting ``standing`` of every recommendation, without loading any
+    assessment: a recommendation's latest decision is the decided assessment with
+    no decided one of it in a later round. Recommendations with no decision are
+    not counted.
+    """
+    later_decision = Assessment.objects.filter(
+        recommendation=OuterRef("recommendation"),
+        decided_category__isnull=False,
+        round__number__gt=OuterRef("round__number"),
     )
+    rows = (
+        Assessment.objects.filter(decided_category__isnull=False)
+        .exclude(Exists(later_decision))
+        .values_list("recommendation__inquiry_id", "decided_category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = defaultdict(dict)
+    for inquiry_id, category, n in rows:
+        counts[inquiry_id][Category(category)] = n
+    return counts
+
+
+def inquiry_summaries():
+    """Every inquiry with ``counts`` (``(category, recommendations standing there)`` for
+    each category with any), ``undecided`` (recommendations with no decision yet),
+    ``overdue`` rounds and ``latest_round``.
+
+    Three queries whatever the number of inquiries, rounds and assessments: only the
+    rounds shown (each inquiry's latest and the overdue ones) are read, and the
+    standings arrive counted (``standing_counts``).
+    """
+    now = timezone.now()
+    latest_number = (
+        TrackingRound.objects.filter(inquiry=OuterRef("inquiry"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    shown_rounds = (
+        TrackingRound.objects.annotate(
+            missing=Count("assessments", filter=Q(assessments__submitted_at__isnull=True))
+        )
+        .filter(Q(number=Subquery(latest_number)) | Q(submission_deadline__lte=now, missing__gt=0))
+        .order_by("number")
+    )
+    inquiries = list(
+        Inquiry.objects.select_related("committee")
+        .annotate(recommendation_count=Count("recommendations"))
+        .prefetch_related(Prefetch("rounds", queryset=shown_rounds))
+        # A grouped query does not use Meta.ordering: say it.
+        .order_by(*Inquiry._meta.ordering)
+    )
+    standings = standing_counts()
     for inquiry in inquiries:
-        counts = Counter(standing(r.assessments.all()) for r in inquiry.recommendations.all())
-        inquiry.counts = [(category, counts[category]) for category in Category if counts[category]]
-        inquiry.undecided = counts[None]
+        counts = standings.get(inquiry.pk, {})
+        inquiry.counts = [(c, counts[c]) for c in Category if c in counts]
+        inquiry.undecided = inquiry.recommendation_count - sum(counts.values())
         rounds = list(inquiry.rounds.all())
         inquiry.latest_round = rounds[-1] if rounds else None
         inquiry.overdue = _overdue(rounds, now)
     return inquiries
 
 
-def timeline(inquiry):
+def timeline(inquiry, rounds):
     """Each recommendation with its target dates and, round by round, its assessments
-    with their evidence, and where it stands now."""
+    with their evidence, and where it stands now.
+
+    ``rounds`` are the inquiry's rounds with their committees, which the caller has
+    read already: each assessment is given its round from them rather than a copy
+    of its own (a page of 37 recommendations made 380 such copies).
+    """
+    by_pk = {r.pk: r for r in rounds}
     recommendations = list(
         inquiry.recommendations.prefetch_related(
             "target_dates",
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.select_related("round__committee")
-                .prefetch_related("evidence")
-                .order_by("round__number"),
+                queryset=Assessment.objects.prefetch_related("evidence").order_by("round__number"),
             ),
         )
     )
     for recommendation in recommendations:
-        recommendation.standing = standing(recommendation.assessments.all())
+        assessments = recommendation.assessments.all()
+        for assessment in assessments:
+            assessment.round = by_pk[assessment.round_id]
+        recommendation.standing = standing(assessments)
     return recommendations
 
 

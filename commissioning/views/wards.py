@@ -25,7 +25,7 @@ def ward_page(request, slug):
     """What is open, coming, awarded, spent and delivered in one ward."""
     ward = get_object_or_404(Ward, slug=slug)
     open_count, opportunities = reads.open_opportunities(ward)
-    coming_count, pipeline = reads.coming_pipeline(ward)
+    coming_count, more_coming, pipeline = reads.coming_pipeline(ward)
     return render(
         request,
         "commissioning/wards/page.html",
@@ -35,11 +35,10 @@ def ward_page(request, slug):
             "open_count": open_count,
             "opportunities": opportunities,
             "coming_count": coming_count,
+            "more_coming": more_coming,
             "pipeline": pipeline,
             "awards": reads.recent_awards(ward),
-            "local": reads.spend_with_local_organisations(ward),
-            "in_ward": reads.spend_in_ward(ward),
-            "social_value": reads.social_value_delivered(ward),
+            **reads.figures(ward),
             "attribution": NSPL_ATTRIBUTION,
         },
     )

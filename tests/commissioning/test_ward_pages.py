@@ -1,10 +1,17 @@
 """Ward pages: what is open, coming, awarded, spent and delivered in one ward."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commissioning import spend
+from commissioning import wards as reads
+from commissioning.actions.contracts import record_contract
+from commissioning.actions.social_value import add_delivered_in_ward
 from tests.commissioning.factories import (
     ContractFactory,
     PipelineItemFactory,
@@ -14,8 +21,11 @@ from tests.commissioning.factories import (
 )
 from tests.factories import (
     CouncillorFactory,
+    MembershipFactory,
     OpportunityFactory,
     OrganisationFactory,
+    PublisherFactory,
+    ServiceCategoryFactory,
     WardFactory,
 )
 from tests.tenders.test_awards_list import confirmed_award
@@ -140,11 +150,17 @@ def _everything_in(ward, n):
 def test_the_page_takes_the_same_number_of_queries_for_1_or_6_of_everything(
     client, ward, django_assert_max_num_queries
 ):
+    # The figures made afresh each time (a new generation), as after a change.
     _everything_in(ward, 1)
+    spend.drop_figures()
     with django_assert_max_num_queries(30) as few:
         _page(client, ward)
     _everything_in(ward, 5)
+    spend.drop_figures()
     with django_assert_max_num_queries(len(few.captured_queries)):
+        _page(client, ward)
+    # Kept, they take none of their queries.
+    with django_assert_max_num_queries(len(few.captured_queries) - 6):
         _page(client, ward)
 
 
@@ -154,3 +170,95 @@ def test_a_councillors_home_page_links_to_their_wards(client, ward):
     client.force_login(councillor.user)
     page = client.get("/").content.decode()
     assert f'href="{reverse("commissioning:ward", args=[ward.slug])}">Sparkhill</a>' in page
+
+
+def test_past_the_limit_the_coming_count_says_more_than_it(client, ward, monkeypatch):
+    monkeypatch.setattr(reads, "LIMIT", 3)
+    for _i in range(3):
+        PipelineItemFactory(citywide=True)
+    page = _page(client, ward)
+    assert "planned in all" not in page  # all three are listed
+    PipelineItemFactory(citywide=False).wards.set([ward])
+    with CaptureQueriesContext(connection) as queries:
+        page = _page(client, ward)
+    assert "More than 3 planned in all." in page
+    # Counting stops at the fourth: it never reads every item coming.
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"] and "commissioning_pipelineitem" in q["sql"]
+    ]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0], counts
+
+
+def _figures_read(client, ward):
+    """Whether loading the page read the ward's spend figures from the database."""
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, ward)
+    return any("commissioning_contract_wards" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_figures_are_kept_until_a_change_moves_the_generation_on(
+    client, ward, django_capture_on_commit_callbacks
+):
+    contract = ContractFactory(value=Decimal("1000"), citywide=False)
+    contract.wards.set([ward])
+    assert _figures_read(client, ward)
+    assert not _figures_read(client, ward)  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        spend.forget_figures()
+    assert _figures_read(client, ward)
+
+
+def test_the_figures_are_never_stale_after_a_change(
+    client, ward, elsewhere, django_capture_on_commit_callbacks
+):
+    publisher = PublisherFactory()
+    commissioner = MembershipFactory(organisation=publisher).user
+    local = OrganisationFactory(ward=ward)
+    pledge = PledgeFactory(unit="hours")
+
+    def context():
+        response = client.get(reverse("commissioning:ward", args=[ward.slug]))
+        return response.context
+
+    before = context()
+    assert before["in_ward"]["value"] == 0 and before["local"]["based"]["value"] == 0
+    assert before["social_value"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        record_contract(
+            publisher=publisher,
+            by=commissioner,
+            kind="grant",
+            lead=local,
+            title="Lunch club",
+            category=ServiceCategoryFactory(),
+            value=Decimal("60000"),
+            starts_on=date(2026, 4, 1),
+            ends_on=date(2027, 3, 31),
+            wards=[ward, elsewhere],
+        )
+    after = context()
+    assert after["in_ward"]["value"] == 30000  # its half of a contract in two wards
+    assert after["local"]["based"]["value"] == 60000
+    with django_capture_on_commit_callbacks(execute=True):
+        add_delivered_in_ward(
+            pledge=pledge,
+            ward=ward,
+            quantity=Decimal("7"),
+            delivered_on=date(2026, 5, 1),
+            description="Hours of befriending",
+            by=commissioner,
+        )
+    assert [(row["unit"], row["quantity"]) for row in context()["social_value"]] == [("hours", 7)]
+
+
+def test_the_figures_are_made_afresh_when_the_cache_does_not_answer(client, ward, monkeypatch):
+    def away(*args, **kwargs):
+        raise ConnectionError("no cache")
+
+    monkeypatch.setattr(spend.cache, "get", away)
+    contract = ContractFactory(value=Decimal("1000"), citywide=False)
+    contract.wards.set([ward])
+    response = client.get(reverse("commissioning:ward", args=[ward.slug]))
+    assert response.context["in_ward"]["value"] == 1000

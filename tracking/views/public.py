@@ -29,7 +29,7 @@ def inquiry(request, slug):
         "tracking/inquiry.html",
         {
             "inquiry": inquiry,
-            "recommendations": queries.timeline(inquiry),
+            "recommendations": queries.timeline(inquiry, rounds),
             "rounds": rounds,
             "is_officer": is_officer,
             "answers_for_it": request.user.is_authenticated
