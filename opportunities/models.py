@@ -39,6 +39,23 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def status_conditions(now):
+    """For each ``Status``, the condition an opportunity meets when it has it at ``now``.
+
+    The same rules as ``Opportunity.status_at``, as filters: one per status, so a
+    list can be narrowed to a status or counted per status in one query.
+    """
+    published = models.Q(published_at__isnull=False)
+    going = published & models.Q(cancelled_at__isnull=True, awarded_at__isnull=True)
+    return {
+        Status.DRAFT: models.Q(published_at__isnull=True),
+        Status.OPEN: going & models.Q(submission_deadline__gt=now),
+        Status.CLOSED: going & models.Q(submission_deadline__lte=now),
+        Status.AWARDED: published & models.Q(cancelled_at__isnull=True, awarded_at__isnull=False),
+        Status.CANCELLED: published & models.Q(cancelled_at__isnull=False),
+    }
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
@@ -51,17 +68,7 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
     def with_status(self, status, now=None):
-        now = now or timezone.now()
-        published = self.published()
-        return {
-            Status.DRAFT: self.filter(published_at__isnull=True),
-            Status.OPEN: self.live(now),
-            Status.CLOSED: published.filter(
-                cancelled_at__isnull=True, awarded_at__isnull=True, submission_deadline__lte=now
-            ),
-            Status.AWARDED: published.filter(cancelled_at__isnull=True, awarded_at__isnull=False),
-            Status.CANCELLED: published.filter(cancelled_at__isnull=False),
-        }[Status(status)]
+        return self.filter(status_conditions(now or timezone.now())[Status(status)])
 
     def visible_to(self, user):
         """Published opportunities for everyone; drafts too for their publisher's members."""

@@ -8,12 +8,16 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import Col, Expression
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +25,24 @@ from django.utils.translation import ngettext
 
 from opportunities import listings
 from opportunities.filters import OpportunitySearchFilter, Sort
-from opportunities.models import Follow, Opportunity, PartnerListing, Question
+from opportunities.models import (
+    Follow,
+    Opportunity,
+    PartnerListing,
+    Question,
+    Status,
+    status_conditions,
+)
 from organisations.models import Organisation
 from portal.csv import grouped
 
 # An open opportunity closing within this is tagged "Closing soon"; one
 # published within it is tagged "New".
 CLOSING_SOON = NEW = timedelta(days=7)
+
+# What ``/opportunities/manage/`` may show besides one status.
+ALL = "all"
+QUESTIONS = "questions"
 
 # Without PostgreSQL, each word is a separate LIKE; past this many words the
 # rest are ignored, which keeps a pasted paragraph from building a huge query.
@@ -266,7 +281,7 @@ def to_do_for(user, memberships, *, now=None):
                 (
                     ngettext("%(n)d question to answer", "%(n)d questions to answer", waiting)
                     % {"n": waiting},
-                    manage,
+                    f"{manage}?show={QUESTIONS}",
                 )
             )
         closing = (
@@ -281,7 +296,7 @@ def to_do_for(user, memberships, *, now=None):
                         closing,
                     )
                     % {"n": closing},
-                    manage,
+                    f"{manage}?show={Status.OPEN.value}",
                 )
             )
     if organisations:
@@ -304,3 +319,56 @@ def to_do_for(user, memberships, *, now=None):
                 )
             )
     return to_do
+
+
+def _waiting_questions():
+    return Question.objects.filter(opportunity=OuterRef("pk"), answered_at__isnull=True)
+
+
+def publisher_counts(publisher, *, words="", now=None):
+    """How many of ``publisher``'s opportunities matching ``words`` have each status: one query.
+
+    Keyed by ``Status`` value, with ``ALL`` for every one and ``QUESTIONS`` for
+    those with a question waiting for an answer.
+    """
+    conditions = status_conditions(now or timezone.now())
+    counts = {
+        status.value: Count("pk", filter=condition) for status, condition in conditions.items()
+    }
+    counts[ALL] = Count("pk")
+    counts[QUESTIONS] = Count("pk", filter=Q(Exists(_waiting_questions())))
+    return _publisher_matching(publisher, words).aggregate(**counts)
+
+
+def publisher_opportunities(publisher, *, show=ALL, words="", now=None):
+    """``publisher``'s opportunities for its commissioners' list, newest first.
+
+    ``show`` is a ``Status`` value, ``ALL`` or ``QUESTIONS`` (those with a question
+    waiting); ``words`` narrows to a reference or title containing them. Only the
+    columns the list shows are read, with ``questions_waiting`` counted per row.
+    """
+    opportunities = _publisher_matching(publisher, words)
+    if show == QUESTIONS:
+        opportunities = opportunities.filter(Exists(_waiting_questions()))
+    elif show != ALL:
+        opportunities = opportunities.with_status(show, now)
+    waiting = _waiting_questions().order_by().values("opportunity").annotate(n=Count("pk"))
+    return (
+        opportunities.only(
+            "reference",
+            "title",
+            "submission_deadline",
+            "published_at",
+            "cancelled_at",
+            "awarded_at",
+        )
+        .annotate(questions_waiting=Coalesce(Subquery(waiting.values("n")), 0))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _publisher_matching(publisher, words):
+    opportunities = Opportunity.objects.filter(publisher=publisher)
+    if words := words.strip():
+        opportunities = opportunities.filter(Q(reference__iexact=words) | Q(title__icontains=words))
+    return opportunities

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opportunities import actions
+from opportunities import actions, queries
 from opportunities.forms import CancelForm, LotFormSet, OpportunityForm
 from opportunities.models import Opportunity, Status
 from organisations.queries import memberships_of
@@ -51,24 +51,44 @@ def _lots_initial(opportunity):
     ]
 
 
+# A page of a publisher's opportunities: short rows, so more than a search's twenty.
+PER_PAGE = 50
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def manage(request):
+    """The publisher's opportunities, newest first, by status, a page at a time.
+
+    Every one stays reachable: each status (and those with questions waiting) is
+    counted and linked, the pages are not bounded as a public search's are, and
+    a reference or words of a title find one directly.
+    """
     publisher = _publisher_or_404(request)
-    opportunities = list(
-        Opportunity.objects.filter(publisher=publisher)
-        .annotate(
-            questions_waiting=Count("questions", filter=Q(questions__answered_at__isnull=True))
-        )
-        .order_by("-created_at")
-    )
-    by_status = {status: [] for status in Status}
-    for opportunity in opportunities:
-        by_status[opportunity.status].append(opportunity)
+    shown = Status.values + [queries.ALL, queries.QUESTIONS]
+    show = request.GET.get("show")
+    show = show if show in shown else queries.ALL
+    words = request.GET.get("q", "")[:200]
+    counts = queries.publisher_counts(publisher, words=words)
+    opportunities = queries.publisher_opportunities(publisher, show=show, words=words)
+    page = Paginator(opportunities, PER_PAGE).get_page(request.GET.get("page"))
+    views = [(queries.ALL, _("All"))] + list(Status.choices)
+    views.append((queries.QUESTIONS, _("With questions to answer")))
     return render(
         request,
         "opportunities/manage.html",
-        {"publisher": publisher, "groups": [(s, by_status[s]) for s in Status if by_status[s]]},
+        {
+            "publisher": publisher,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "views": [(value, label, counts[value]) for value, label in views],
+            "show": show,
+            "show_label": dict(views)[show],
+            "words": words.strip(),
+            "is_status": show in Status.values,
+        },
     )
 
 

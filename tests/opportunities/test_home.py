@@ -147,7 +147,8 @@ def test_a_commissioner_sees_questions_to_answer_and_deadlines_first(commissione
     banner = text.split('id="to-do-title"')[1].split("</ul>")[0]
     assert "2 questions to answer" in banner
     assert "1 of your opportunities closes for bids within a week" in banner
-    assert 'href="/opportunities/manage/"' in banner
+    assert 'href="/opportunities/manage/?show=questions"' in banner
+    assert 'href="/opportunities/manage/?show=open"' in banner
     # It comes before everything else on the page.
     assert text.index('id="to-do-title"') < text.index("Search opportunities")
     actions.answer_question(question=Question.objects.first(), by=commissioner.user, answer="Yes.")

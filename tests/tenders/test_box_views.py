@@ -1,14 +1,20 @@
 """Opening the sealed bid box after the deadline, and reading the tender's log."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from tenders import actions
+from tenders.actions.audit import record
 from tenders.models import TenderEvent
+from tenders.views import box
+from tests.factories import UserFactory
 from tests.tenders.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +132,105 @@ def test_outsiders_cannot_read_the_log_even_after_the_deadline(request, persona,
     with after_deadline(tender):
         client = request.getfixturevalue(persona)
         assert client.get(url("log", tender)).status_code == 404
+
+
+def _entries(page):
+    """The summaries of the log's rows, in order."""
+    body = page.split('id="log-caption"')[1].split("</table>")[0]
+    return re.findall(r"<strong>[^<]*</strong><br>([^<]*)</td>", body)
+
+
+@pytest.fixture
+def logged(tender, publisher_member, submitted):
+    """Three entries of each kind below after the bid, at the same instant."""
+    scored = TenderEvent.Kind.SCORE_ENTERED
+    at = tender.events.latest("at", "pk").at
+    for n in range(3):
+        record(tender, scored, by=publisher_member, summary=f"Score {n}", at=at)
+        record(
+            tender, TenderEvent.Kind.PANEL_CHANGED, by=publisher_member, summary=f"Panel {n}", at=at
+        )
+    return tender
+
+
+@pytest.fixture
+def three_a_page(monkeypatch):
+    monkeypatch.setattr(box, "EVENTS_PER_PAGE", 3)
+
+
+def test_the_log_comes_a_page_at_a_time_in_order(client, logged, publisher_member, three_a_page):
+    before = [e.summary for e in logged.events.exclude(kind=TenderEvent.Kind.SCORE_ENTERED)]
+    assert before[-3:] == ["Panel 0", "Panel 1", "Panel 2"]
+    pages = (len(before) + 2) // 3
+    with after_deadline(logged):
+        client.force_login(publisher_member)
+        read = [_entries(client.get(url("log", logged) + f"?page={n}").text) for n in (1, 2, pages)]
+        past_the_end = _entries(client.get(url("log", logged) + "?page=999").text)
+        first = client.get(url("log", logged)).text
+    assert read[0] == before[:3] and read[1] == before[3:6]
+    assert read[2] == before[(pages - 1) * 3 :] and past_the_end == read[2]
+    assert f"Entries 1 to 3 of {len(before)}, oldest first" in first
+
+
+def test_scores_entered_are_left_out_unless_asked_for(
+    client, logged, publisher_member, three_a_page
+):
+    every = [e.summary for e in logged.events.all()]
+    with after_deadline(logged):
+        client.force_login(publisher_member)
+        first = client.get(url("log", logged)).text
+        shown = [
+            _entries(client.get(url("log", logged) + f"?scores=shown&page={n}").text)
+            for n in range(1, (len(every) + 2) // 3 + 1)
+        ]
+        second = client.get(url("log", logged) + "?scores=shown&page=2").text
+        second_without = client.get(url("log", logged) + "?page=2").text
+    assert "3 scores entered by evaluators, one entry each, are left out" in first
+    assert 'href="?scores=shown"' in first
+    assert "Score 0" not in first
+    # Every entry, each once, in order; the choice is kept from page to page.
+    assert [summary for page in shown for summary in page] == every
+    assert 'href="?scores=shown&amp;page=3"' in second
+    assert 'href="?"' in second  # leave them out again
+    # Either way round, the other choice starts at the first page.
+    assert 'href="?scores=shown"' in second_without
+
+
+def test_the_log_takes_as_many_queries_however_long_it_is(client, logged, publisher_member):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for query in ("", "?scores=shown"):
+                assert client.get(url("log", logged) + query).status_code == 200
+        return len(captured)
+
+    with after_deadline(logged):
+        client.force_login(publisher_member)
+        few = queries()
+        for _ in range(box.EVENTS_PER_PAGE * 2):
+            by = UserFactory()
+            record(
+                logged, TenderEvent.Kind.SCORE_ENTERED, by=by, summary="S", bid=logged.bids.get()
+            )
+            record(logged, TenderEvent.Kind.MODERATED, by=by, summary="M", bid=logged.bids.get())
+        assert len(_entries(client.get(url("log", logged)).text)) == box.EVENTS_PER_PAGE
+        assert queries() == few
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?scores=shown", "?scores=shown&page=999"])
+@pytest.mark.parametrize("persona", ["publisher_member", "site_admin"])
+def test_no_page_of_the_log_is_readable_before_the_deadline(
+    request, client, persona, logged, query
+):
+    if persona == "publisher_member":
+        client.force_login(request.getfixturevalue("publisher_member"))
+    else:
+        client = request.getfixturevalue("site_admin")
+    assert client.get(url("log", logged) + query).status_code == 404
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_outsiders_cannot_read_any_page_of_the_log(request, persona, logged):
+    with after_deadline(logged):
+        client = request.getfixturevalue(persona)
+        for query in ("?page=2", "?scores=shown&page=1"):
+            assert client.get(url("log", logged) + query).status_code == 404
