@@ -8,6 +8,7 @@ CI must run every test.
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -56,13 +57,18 @@ def pytest_configure(config):
     # Tests run tasks in the test process, as the embedded default does, even
     # when REDIS_URL is set; only a test with `celery_worker` sends them to Redis.
     celery_app.conf.task_always_eager = True
-    # Each parallel process keeps its files apart (the demo seed writes the open data
-    # file under the same name in every process), and the processes it starts (a
-    # Celery worker, gunicorn) inherit the place from the environment.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        settings.MEDIA_ROOT = os.path.join(settings.MEDIA_ROOT, worker)
-        os.environ["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    # Each test process keeps its files in a folder of its own, made afresh (the demo
+    # seed writes the open data file under the same name in every process, and two
+    # runs at once, from two checkouts, would otherwise share gw0's), and the
+    # processes it starts (a Celery worker, gunicorn) inherit it from the environment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix=f"{worker}-", dir=settings.MEDIA_ROOT)
+    os.environ["MEDIA_ROOT"] = settings.MEDIA_ROOT
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
