@@ -184,6 +184,28 @@ def explain(sql):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def timed_row(client, label, path, *, runs, warmups):
+    """Time ``path`` and print its row of the table (page, median, p95, SQL queries, SQL
+    alone, median ÷ SQL, peak memory); returns its slowest statement and that
+    statement's seconds, for ``--explain``."""
+    times, statuses = time_page(client, path, runs=runs, warmups=warmups)
+    queries, alone, slowest, slowest_s = sql_of(client, path)
+    peak = peak_memory(client, path)
+    median = statistics.median(times)
+    odd = statuses - {200}
+    cells = [
+        label + (f" (status {', '.join(map(str, sorted(odd)))})" if odd else ""),
+        pages.ms(median),
+        pages.ms(pages.percentile(times, 0.95)),
+        str(queries),
+        pages.ms(alone),
+        f"{median / alone:.1f}" if alone else "–",
+        f"{peak / 2**20:.1f} MiB",
+    ]
+    print("| " + " | ".join(cells) + " |", flush=True)
+    return slowest, slowest_s
+
+
 def print_explained(explained):
     """Each ``(label, sql, seconds)``: the statement and its plan, run again."""
     for label, sql, seconds in explained:
@@ -236,23 +258,9 @@ def main():
             if not is_built(client, path):
                 print(f"| {label} | not built | | | | | |", flush=True)
                 continue
-            times, statuses = time_page(client, path, runs=args.runs, warmups=args.warmups)
-            queries, alone, slowest, slowest_s = sql_of(client, path)
-            peak = peak_memory(client, path)
-            median = statistics.median(times)
-            odd = statuses - {200}
-            cells = [
-                label + (f" (status {', '.join(map(str, sorted(odd)))})" if odd else ""),
-                pages.ms(median),
-                pages.ms(pages.percentile(times, 0.95)),
-                str(queries),
-                pages.ms(alone),
-                f"{median / alone:.1f}" if alone else "–",
-                f"{peak / 2**20:.1f} MiB",
-            ]
-            print("| " + " | ".join(cells) + " |", flush=True)
-            if args.explain and slowest:
-                explained.append((label, slowest, slowest_s))
+            slowest = timed_row(client, label, path, runs=args.runs, warmups=args.warmups)
+            if args.explain and slowest[0]:
+                explained.append((label, *slowest))
         print_explained(explained)
     finally:
         if not args.keep and not args.reuse:

@@ -408,18 +408,25 @@ def database_name(opportunities):
     return f"test_{connection.settings_dict['NAME']}_search_{opportunities}"
 
 
+def connect_to(name, *, reuse):
+    """Connect to the database ``name``: the one an earlier run kept (``reuse``), or a
+    new one, migrated from scratch (replacing any left over). Returns its name."""
+    if reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        return name
+    connection.settings_dict["TEST"]["NAME"] = name
+    return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+
 def create_database(opportunities):
     """Make (replacing any left over) and connect to this benchmark's own database."""
-    connection.settings_dict["TEST"]["NAME"] = database_name(opportunities)
-    return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return connect_to(database_name(opportunities), reuse=False)
 
 
 def use_database(opportunities):
     """Connect to the database an earlier run kept; returns its name."""
-    name = database_name(opportunities)
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    return name
+    return connect_to(database_name(opportunities), reuse=True)
 
 
 def open_database(*, size, seed, reuse):

@@ -83,13 +83,7 @@ def database_name(size):
 
 def open_database(size, *, reuse):
     """Connect to this size's database: the one a run kept, or a new, migrated one."""
-    name = database_name(size)
-    if reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        return name
-    connection.settings_dict["TEST"]["NAME"] = name
-    return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return dataset.connect_to(database_name(size), reuse=reuse)
 
 
 def _batches(rows):

@@ -32,6 +32,7 @@ from random import Random
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import setup_django  # noqa: F401, I001  (sets Django up; first)
+import dataset  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -93,13 +94,7 @@ def database_name(size):
 
 def open_database(size, *, reuse):
     """Connect to this size's database: the one a run kept, or a new, migrated one."""
-    name = database_name(size)
-    if reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        return name
-    connection.settings_dict["TEST"]["NAME"] = name
-    return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return dataset.connect_to(database_name(size), reuse=reuse)
 
 
 class Builder:

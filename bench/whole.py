@@ -82,13 +82,7 @@ def database_name(opportunities):
 
 def open_database(opportunities, *, reuse):
     """Connect to this size's database: the one a run kept, or a new, migrated one."""
-    name = database_name(opportunities)
-    if reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        return name
-    connection.settings_dict["TEST"]["NAME"] = name
-    return connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return dataset.connect_to(database_name(opportunities), reuse=reuse)
 
 
 def build(sizes, *, seed=1, now=None):

@@ -32,7 +32,6 @@ It prints; it asserts no time.
 
 import argparse
 import gc
-import statistics
 import sys
 from pathlib import Path
 
@@ -41,7 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import whole  # noqa: E402, I001  (sets Django up; first)
 import commissioning_pages as timing  # noqa: E402
 import dataset  # noqa: E402
-import pages  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -233,23 +231,9 @@ def main():
             if not timing.is_built(client, path):
                 print(f"| {label} | not built | | | | | |", flush=True)
                 continue
-            times, statuses = timing.time_page(client, path, runs=args.runs, warmups=args.warmups)
-            queries, alone, slowest, slowest_s = timing.sql_of(client, path)
-            peak = timing.peak_memory(client, path)
-            median = statistics.median(times)
-            odd = statuses - {200}
-            cells = [
-                label + (f" (status {', '.join(map(str, sorted(odd)))})" if odd else ""),
-                pages.ms(median),
-                pages.ms(pages.percentile(times, 0.95)),
-                str(queries),
-                pages.ms(alone),
-                f"{median / alone:.1f}" if alone else "–",
-                f"{peak / 2**20:.1f} MiB",
-            ]
-            print("| " + " | ".join(cells) + " |", flush=True)
-            if args.explain and slowest:
-                explained.append((label, slowest, slowest_s))
+            slowest = timing.timed_row(client, label, path, runs=args.runs, warmups=args.warmups)
+            if args.explain and slowest[0]:
+                explained.append((label, *slowest))
         timing.print_explained(explained)
     finally:
         if not args.keep and not args.reuse:
