@@ -84,7 +84,10 @@ def evaluation_without(tender, left_out):
     """``tender``'s evaluation as a reader of every bid but ``left_out`` (ids) sees it: what
     the evaluation report's task draws, having no reader. Nothing before the box is opened."""
     bids = Bid.objects.filter(tender=tender) if tender.is_opened else Bid.objects.none()
-    bids = _evaluated(bids.exclude(pk__in=left_out))
+    return _evaluation(tender, _evaluated(bids.exclude(pk__in=left_out)))
+
+
+def _evaluation(tender, bids):
     return Evaluation(
         tender=tender,
         criteria=list(tender.criteria.all()),
@@ -180,14 +183,7 @@ class Evaluation:
 
 def evaluation_of(tender, user):
     """Read ``tender``'s evaluation as ``user`` may see it, in five queries."""
-    bids = evaluated_bids(tender, user)
-    return Evaluation(
-        tender=tender,
-        criteria=list(tender.criteria.all()),
-        lots=lots_of(tender),
-        bids=bids,
-        consensus=consensus_of(bids),
-    )
+    return _evaluation(tender, evaluated_bids(tender, user))
 
 
 def seat_of(user, tender):
