@@ -8,7 +8,8 @@ from tenders.models import Tender, TenderEvent
 SUMMARY_LENGTH = TenderEvent._meta.get_field("summary").max_length
 
 # Logged changes the evaluation report does not show: each evaluator's own scores,
-# bids before the box is opened (the report needs it opened), and what happens
+# bids before the box is opened (the report needs it opened; nothing moves the
+# version before then, see ``record``), and what happens
 # after the results (updates, intentions, awards, summaries). Every other kind
 # moves the tender's ``evaluation_version`` on, so a stored report goes stale;
 # a kind added later does too until it is listed here.
@@ -42,7 +43,11 @@ def record(tender, kind, *, by, summary, bid=None, at=None, **detail):
     summary = Truncator(summary).chars(SUMMARY_LENGTH)
     fields = {"at": at} if at is not None else {}
     if kind not in NOT_IN_REPORT:
-        Tender.objects.filter(pk=tender.pk).update(evaluation_version=F("evaluation_version") + 1)
+        # Only once the box is opened (no report exists before): before it, nothing a
+        # bidder does touches the tender's row, not even a counter.
+        Tender.objects.filter(pk=tender.pk, opened_at__isnull=False).update(
+            evaluation_version=F("evaluation_version") + 1
+        )
     return TenderEvent.objects.create(
         tender=tender, kind=kind, by=by, bid=bid, summary=summary, detail=detail, **fields
     )

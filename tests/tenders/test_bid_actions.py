@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from organisations.models import MembershipRole
 from tenders import actions, receipts
-from tenders.models import Bid, BidVersion, TenderEvent
+from tenders.models import Bid, BidVersion, Tender, TenderEvent
 from tenders.queries import checklist, missing_from, submitted_counts
 from tests.concurrency import run_together
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -214,6 +214,21 @@ def test_a_submission_in_the_last_second_counts_and_one_after_is_refused(tender,
     assert "reached the portal at that moment, not before it" in error.value.messages[0]
     version = actions.submit(bid=bid, by=bidder, now=deadline - timedelta(seconds=1))
     assert version.submitted_at == deadline - timedelta(seconds=1)
+
+
+def test_nothing_a_bidder_does_before_the_box_is_opened_touches_the_tenders_row(
+    tender, bid, bidder
+):
+    """The method is locked and the log written, but the evaluation report's version (a
+    counter on the tender) moves only once the box is opened: before then it would
+    count bids."""
+    before = Tender.objects.values_list("evaluation_version", flat=True).get(pk=tender.pk)
+    complete(bid, bidder)
+    actions.submit(bid=bid, by=bidder)
+    actions.withdraw(bid=bid, by=bidder)
+    actions.submit(bid=bid, by=bidder)
+    assert tender.events.filter(kind=TenderEvent.Kind.BID_WITHDRAWN).exists()
+    assert Tender.objects.values_list("evaluation_version", flat=True).get(pk=tender.pk) == before
 
 
 @pytest.mark.parametrize(
