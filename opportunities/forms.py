@@ -308,6 +308,16 @@ LotFormSet = forms.formset_factory(
 )
 
 
+class ManageSearchForm(forms.Form):
+    """The words a publisher looks for among their own opportunities."""
+
+    q = forms.CharField(required=False, strip=True)
+
+    def clean_q(self):
+        # As the public search: long searches are cut, never refused.
+        return self.cleaned_data["q"][:200].strip()
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the opportunity being cancelled?"),

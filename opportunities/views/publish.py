@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opportunities import actions, queries
-from opportunities.forms import CancelForm, LotFormSet, OpportunityForm
+from opportunities.forms import CancelForm, LotFormSet, ManageSearchForm, OpportunityForm
 from opportunities.models import Opportunity, Status
 from organisations.queries import memberships_of
 from organisations.views.manage import acting_organisation
@@ -68,7 +68,9 @@ def manage(request):
     shown = Status.values + [queries.ALL, queries.QUESTIONS]
     show = request.GET.get("show")
     show = show if show in shown else queries.ALL
-    words = request.GET.get("q", "")[:200]
+    search = ManageSearchForm(request.GET)
+    # Words that cannot be searched for (a NUL character, say) search for nothing.
+    words = search.cleaned_data["q"] if search.is_valid() else ""
     counts = queries.publisher_counts(publisher, words=words)
     opportunities = queries.publisher_opportunities(publisher, show=show, words=words)
     page = Paginator(opportunities, PER_PAGE).get_page(request.GET.get("page"))

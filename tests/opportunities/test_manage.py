@@ -153,3 +153,11 @@ def test_your_opportunities_take_as_many_queries_however_many_there_are(commissi
     assert len(_listed(page)) == publish.PER_PAGE
     assert page.count("1 question to answer") == publish.PER_PAGE
     assert _queries(commissioner, url) == few
+
+
+def test_words_that_cannot_be_searched_for_list_everything(commissioner):
+    """A NUL character cannot go into a query: the list is shown as if unsearched."""
+    wanted = OpportunityFactory(publisher=commissioner.organisation, reference="BCC-2025-0042")
+    response = commissioner.get("/opportunities/manage/?q=a%00b")
+    assert response.status_code == 200
+    assert _listed(response.text) == [wanted.reference]

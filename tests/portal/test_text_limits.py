@@ -24,6 +24,8 @@ MACHINE_OUTPUT = {
     ("councillors", "Digest", "last_error"): "the mail server's answer to a failed send",
     # An OCDS release, built by the portal from limited fields.
     ("opendata", "Release", "data"): "the release as published",
+    # The ids of the bids a stored evaluation report leaves out, written by the portal.
+    ("tenders", "EvaluationReport", "left_out"): "bid ids, comma-separated",
 }
 
 
