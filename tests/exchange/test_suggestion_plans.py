@@ -26,6 +26,7 @@ from exchange.queries import (
 )
 from tests.exchange.factories import NeedFactory, OfferFactory
 from tests.factories import OrganisationFactory, WardFactory
+from tests.plans import explained
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -65,19 +66,6 @@ WHERE NOT citywide AND id > %(template)s;
 """
 
 
-def _nodes(plan):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
-def _explained(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        [[explained]] = cursor.fetchall()
-    return list(_nodes(explained[0]["Plan"]))
-
-
 def _write_many(wards):
     others = OrganisationFactory.create_batch(50)
     parameters = {
@@ -103,7 +91,7 @@ def _first_rows_read(call, table, index, lookups):
         found = call()
     [united] = [query["sql"] for query in captured if " UNION ALL " in query["sql"]]
     problems, read = [], 0
-    for node in _explained(united):
+    for node in explained(united):
         relation = node.get("Relation Name")
         if relation == table:
             read += node["Actual Rows"] + node.get("Rows Removed by Filter", 0)

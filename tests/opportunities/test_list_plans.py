@@ -18,6 +18,7 @@ from django.utils import timezone
 from opportunities import listings
 from opportunities.models import Opportunity, Status
 from tests.factories import OpportunityFactory, OrganisationFactory, PublisherFactory
+from tests.plans import explained
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -82,19 +83,6 @@ LISTS = [
 ]
 
 
-def _nodes(plan):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
-def _explained(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        [[explained]] = cursor.fetchall()
-    return list(_nodes(explained[0]["Plan"]))
-
-
 def _write_hundred_thousand():
     """The rows, from 40 publishers among 1,000 organisations."""
     publishers = PublisherFactory.create_batch(40)
@@ -137,7 +125,7 @@ def test_every_list_reads_through_an_index_at_100000_rows(client):
         statements = [q["sql"] for q in captured if TABLE in q["sql"]]
         assert statements, path
         for sql in statements:
-            nodes = [n for n in _explained(sql) if n.get("Relation Name") == TABLE]
+            nodes = [n for n in explained(sql) if n.get("Relation Name") == TABLE]
             read_through = sum(
                 n["Actual Rows"] + n.get("Rows Removed by Filter", 0)
                 for n in nodes
