@@ -16,7 +16,7 @@ from commissioning import spend
 from commissioning.models import Contract, PipelineItem, SocialValueLine
 from opportunities.queries import search_opportunities
 from organisations.models import Organisation
-from portal.pagination import LIMIT
+from portal.pagination import BoundedPaginator
 from tenders.awards import awarded_value, search_awards
 
 LISTED = 10
@@ -40,9 +40,8 @@ def coming_pipeline(ward, *, listed=LISTED, limit=None):
         .select_related("publisher", "category")
         .order_by("expected_year", "expected_quarter", "pk")
     )
-    limit = LIMIT if limit is None else limit
-    counted = items.order_by().values("pk")[: limit + 1].count()
-    return min(counted, limit), counted > limit, list(items[:listed])
+    counted = BoundedPaginator(items, listed, limit=limit)
+    return counted.count, counted.more, list(items[:listed])
 
 
 def recent_awards(ward, *, listed=LISTED):

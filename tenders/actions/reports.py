@@ -26,11 +26,12 @@ def _version(tender):
     return Tender.objects.values_list("evaluation_version", flat=True).get(pk=tender.pk)
 
 
-def _rows(tender, left_out):
+def _row(tender, left_out):
+    """The reader's report row (made now if new): its id, and a queryset selecting it."""
     report, _created = EvaluationReport.objects.get_or_create(
         tender_id=tender.pk, left_out=EvaluationReport.key_of(left_out)
     )
-    return EvaluationReport.objects.filter(pk=report.pk)
+    return report.pk, EvaluationReport.objects.filter(pk=report.pk)
 
 
 @transaction.atomic
@@ -44,9 +45,9 @@ def request_evaluation_report(tender, *, left_out=(), now=None):
     stands after asking; its ``failed_at`` says whether the render failed.
     """
     version = _version(tender)
-    rows = _rows(tender, left_out)
+    report_id, rows = _row(tender, left_out)
     return stored_pdf.request_render(
-        rows, version, _queue(rows.get().pk, version), now=now or timezone.now()
+        rows, version, _queue(report_id, version), now=now or timezone.now()
     )
 
 
@@ -61,7 +62,5 @@ def retry_evaluation_report(*, tender, left_out=(), by):
     if not by.is_authenticated or not reads_results(by, tender):
         raise PermissionError("Only those who read the results may ask for the report.")
     version = _version(tender)
-    rows = _rows(tender, left_out)
-    return stored_pdf.retry_render(
-        rows, version, _queue(rows.get().pk, version), now=timezone.now()
-    )
+    report_id, rows = _row(tender, left_out)
+    return stored_pdf.retry_render(rows, version, _queue(report_id, version), now=timezone.now())

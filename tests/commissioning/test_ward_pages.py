@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning import spend
-from commissioning import wards as reads
 from commissioning.actions.contracts import record_contract
 from commissioning.actions.social_value import add_delivered_in_ward
+from portal import pagination
 from tests.commissioning.factories import (
     ContractFactory,
     PipelineItemFactory,
@@ -173,7 +173,7 @@ def test_a_councillors_home_page_links_to_their_wards(client, ward):
 
 
 def test_past_the_limit_the_coming_count_says_more_than_it(client, ward, monkeypatch):
-    monkeypatch.setattr(reads, "LIMIT", 3)
+    monkeypatch.setattr(pagination, "LIMIT", 3)  # the bound every list counts to
     for _i in range(3):
         PipelineItemFactory(citywide=True)
     page = _page(client, ward)
